@@ -1,0 +1,158 @@
+package io.appconnector.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.visibility != 'Private' || (has(self.allowedTenants) && size(self.allowedTenants) > 0)",
+    message = "a Private listing must name at least one tenant in allowedTenants (the tenant namespaces that may see it)",
+    reason = "FieldValueRequired", fieldPath = ".allowedTenants")
+@ValidationRule(value = "self.visibility == 'Private' || !has(self.allowedTenants) || size(self.allowedTenants) == 0",
+    message = "allowedTenants is only used by Private listings; set visibility: Private or remove allowedTenants",
+    reason = "FieldValueForbidden", fieldPath = ".allowedTenants")
+@ValidationRule(value = "self.developedBy == 'Platform' ? has(self.authMethod) : !has(self.authMethod)",
+    message = "authMethod is required for Platform-built listings (what the tenant must supply) and not allowed for Vendor-built ones",
+    reason = "FieldValueRequired", fieldPath = ".authMethod")
+@ValidationRule(value = "oldSelf.lifecycle == 'Draft' || (has(self.dataAccess) ? self.dataAccess : []) == (has(oldSelf.dataAccess) ? oldSelf.dataAccess : [])",
+    message = "dataAccess (the requested scopes) can change only while the listing is Draft; set lifecycle: Draft first, then change the scopes",
+    reason = "FieldValueForbidden", fieldPath = ".dataAccess")
+public class AppListingSpec {
+
+  @Required
+  @Size(min = 1, max = 100)
+  @JsonPropertyDescription("Name shown in the marketplace.")
+  public String displayName;
+
+  @Size(max = 4000)
+  @JsonPropertyDescription("What the app does, shown to tenants.")
+  public String description;
+
+  @Required
+  @JsonPropertyDescription("Marketplace category.")
+  public Category category;
+
+  @Size(max = 2048)
+  @ValidationRule(value = "isURL(self) && (self.startsWith('https://') || self.startsWith('http://'))",
+      message = "moreInfoUrl must be an absolute http(s) URL")
+  @JsonPropertyDescription("Where tenants read more about the app.")
+  public String moreInfoUrl;
+
+  @Required
+  public Vendor vendor;
+
+  @Required
+  @JsonPropertyDescription("Vendor: activating issues API credentials delivered to the vendor. "
+      + "Platform: activating unlocks the platform's connector, which needs credentials the tenant supplies.")
+  public Party developedBy;
+
+  @Required
+  @JsonPropertyDescription("Who the tenant contacts for help.")
+  public Party supportedBy;
+
+  @Default("Draft")
+  @JsonPropertyDescription("Only Approved listings can be activated. Scopes can change only while Draft.")
+  public Lifecycle lifecycle = Lifecycle.Draft;
+
+  @Default("Public")
+  public Visibility visibility = Visibility.Public;
+
+  @Size(max = 256)
+  @ValidationRule(value = "self.all(t, size(t) <= 63 && t.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'))",
+      message = "each allowed tenant must be a namespace name (lowercase letters, digits and '-', at most 63 characters)")
+  @JsonPropertyDescription("Private listings only: the tenant namespaces that may see and activate the listing.")
+  public List<String> allowedTenants;
+
+  @Default("PerTenant")
+  @JsonPropertyDescription("PerTenant: one credential pair per tenant. SingleTenant: only one tenant may hold the app.")
+  public Installation installation = Installation.PerTenant;
+
+  public Pricing pricing;
+
+  @Size(max = 32)
+  @ValidationRule(value = "self.all(a, self.exists_one(b, b.scope == a.scope))",
+      message = "each scope may be listed only once in dataAccess")
+  @JsonPropertyDescription("The scopes (data sets) the app requests; each needs the tenant's consent.")
+  public List<DataScope> dataAccess;
+
+  @JsonPropertyDescription("Platform-built listings only: what the tenant must supply in its vendor-credential Secret.")
+  public AuthMethod authMethod;
+
+  public CredentialPolicy credentialPolicy;
+
+  public enum Category { Accounting, Analytics, Communication, CRM, ECommerce, Marketing, Payments, Productivity, Other }
+
+  public enum Party { Vendor, Platform }
+
+  public enum Lifecycle { Draft, Pending, Approved, Retired }
+
+  public enum Visibility { Public, Private }
+
+  public enum Installation { PerTenant, SingleTenant }
+
+  public enum AuthMethod { ApiKey, Basic, OAuth2, AppCredentials, ShopDomain }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Vendor {
+    @Required
+    @Size(min = 1, max = 100)
+    public String name;
+
+    @Size(max = 254)
+    @Pattern("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")
+    @JsonPropertyDescription("E-mail address for vendor contact.")
+    public String contact;
+
+    @Required
+    @Size(min = 1, max = 63)
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    @JsonPropertyDescription("Namespace where the vendor's connector runs and credentials are delivered.")
+    public String namespace;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Pricing {
+    @Default("false")
+    @JsonPropertyDescription("True when activating changes the tenant's fees; the tenant must accept the fee change.")
+    public boolean feeImpact;
+
+    @Size(max = 500)
+    public String description;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class DataScope {
+    @Required
+    @Size(min = 1, max = 64)
+    @Pattern("^[a-z][a-z0-9]*([._:-][a-z0-9]+)*$")
+    @JsonPropertyDescription("Scope name, e.g. invoices.read.")
+    public String scope;
+
+    @Required
+    @Size(min = 1, max = 500)
+    @JsonPropertyDescription("What data the scope gives access to, shown at consent.")
+    public String description;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class CredentialPolicy {
+    @Default("48h")
+    @Size(max = 32)
+    @ValidationRule(value = "duration(self) >= duration('1s') && duration(self) <= duration('8760h')",
+        message = "unusedCredentialLifetime must be a duration between 1s and 8760h (one year), e.g. 48h")
+    @JsonPropertyDescription("Credentials not used within this time are revoked. Go duration, default 48h.")
+    public String unusedCredentialLifetime = "48h";
+
+    @Default("1h")
+    @Size(max = 32)
+    @ValidationRule(value = "duration(self) >= duration('1m') && duration(self) <= duration('24h')",
+        message = "accessTokenLifetime must be a duration between 1m and 24h, e.g. 1h")
+    @JsonPropertyDescription("Lifetime of access tokens issued at the token endpoint. Go duration, default 1h.")
+    public String accessTokenLifetime = "1h";
+  }
+}

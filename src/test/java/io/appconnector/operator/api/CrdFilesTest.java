@@ -1,0 +1,60 @@
+package io.appconnector.operator.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.api.v1alpha1.AppListing;
+import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
+import io.fabric8.crdv2.generator.CRDGenerator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CRDs in crds/ are generated from the Java types. Regenerate them with
+ * {@code ./mvnw test -Dtest=CrdFilesTest -Dappconnector.updateCrds=true}.
+ */
+class CrdFilesTest {
+
+  static final Path PROJECT = Path.of(System.getProperty("appconnector.projectDir", "."));
+
+  @Test
+  void committedCrdsEqualWhatTheJavaTypesGenerate(@TempDir Path out) throws IOException {
+    new CRDGenerator()
+        .customResourceClasses(AppListing.class, Activation.class, TrustedNetwork.class)
+        .forCRDVersions("v1")
+        .inOutputDir(out.toFile())
+        .generate();
+    List<Path> generated = yamlFiles(out);
+    assertEquals(3, generated.size(), "one CRD per custom resource type");
+    Path crds = PROJECT.resolve("crds");
+    if (Boolean.getBoolean("appconnector.updateCrds")) {
+      Files.createDirectories(crds);
+      for (Path file : generated) {
+        Files.copy(file, crds.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    assertEquals(names(generated), names(yamlFiles(crds)), "crds/ holds exactly the generated files");
+    for (Path file : generated) {
+      assertEquals(Files.readString(file), Files.readString(crds.resolve(file.getFileName())),
+          file.getFileName() + " differs from the Java types; regenerate with -Dappconnector.updateCrds=true");
+    }
+  }
+
+  static List<Path> yamlFiles(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).sorted().toList();
+    }
+  }
+
+  static List<String> names(List<Path> files) {
+    return files.stream().map(f -> f.getFileName().toString()).toList();
+  }
+}
