@@ -43,6 +43,8 @@ public class ActivationStatus {
     public String issuedAt;
     public String expiresAt;
     public String firstUsedAt;
+    /** Set when unused credentials were revoked; a higher spec.revision issues a fresh pair. */
+    public String expiredAt;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

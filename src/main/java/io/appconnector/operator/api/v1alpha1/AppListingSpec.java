@@ -85,6 +85,11 @@ public class AppListingSpec {
 
   public CredentialPolicy credentialPolicy;
 
+  /** The credential policy with defaults filled in. */
+  public CredentialPolicy credentialPolicy() {
+    return credentialPolicy == null ? new CredentialPolicy() : credentialPolicy;
+  }
+
   public enum Category { Accounting, Analytics, Communication, CRM, ECommerce, Marketing, Payments, Productivity, Other }
 
   public enum Party { Vendor, Platform }

@@ -1,0 +1,165 @@
+package io.appconnector.operator.logic;
+
+import static io.appconnector.operator.status.Conditions.CONSENT_GIVEN;
+import static io.appconnector.operator.status.Conditions.LISTING_AVAILABLE;
+import static io.appconnector.operator.status.Conditions.VENDOR_CREDENTIALS_VALID;
+
+import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.api.v1alpha1.ActivationSpec;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
+import io.appconnector.operator.api.v1alpha1.AppListing;
+import io.appconnector.operator.api.v1alpha1.AppListingSpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The preconditions an activation must pass before anything is issued, as pure functions. */
+public final class ActivationGates {
+
+  private ActivationGates() {
+  }
+
+  /**
+   * Listing exists, is Approved, is visible to the tenant, and no other activation holds it (a
+   * SingleTenant listing, or a second activation of the same listing in one tenant).
+   */
+  public static Gate listing(Activation activation, AppListing listing, Collection<Activation> sameListing) {
+    String name = activation.getSpec().listing;
+    String tenant = activation.getMetadata().getNamespace();
+    if (listing == null) {
+      return Gate.block(LISTING_AVAILABLE, Phase.Rejected, "ListingNotFound",
+          "AppListing '" + name + "' does not exist. Check spec.listing, or ask the platform team to publish it.");
+    }
+    AppListingSpec spec = listing.getSpec();
+    if (spec.lifecycle != AppListingSpec.Lifecycle.Approved) {
+      return Gate.block(LISTING_AVAILABLE, Phase.Rejected, "ListingNotApproved",
+          "AppListing '" + name + "' is " + spec.lifecycle + "; only Approved listings can be activated. "
+              + "It is retried automatically once the platform team approves it.");
+    }
+    if (spec.visibility == AppListingSpec.Visibility.Private
+        && (spec.allowedTenants == null || !spec.allowedTenants.contains(tenant))) {
+      return Gate.block(LISTING_AVAILABLE, Phase.Rejected, "ListingNotVisible",
+          "AppListing '" + name + "' is private and not offered to tenant '" + tenant
+              + "'. Ask the vendor to add your tenant ID '" + tenant + "' to the listing.");
+    }
+    Activation holder = holder(sameListing, activation, spec.installation == AppListingSpec.Installation.SingleTenant);
+    if (holder != null && !sameObject(holder, activation)) {
+      boolean sameTenant = tenant.equals(holder.getMetadata().getNamespace());
+      return sameTenant
+          ? Gate.block(LISTING_AVAILABLE, Phase.Rejected, "DuplicateActivation",
+              "Tenant '" + tenant + "' already activated '" + name + "' with Activation '"
+                  + holder.getMetadata().getName() + "'. Delete this duplicate; one activation per listing and tenant.")
+          : Gate.block(LISTING_AVAILABLE, Phase.Rejected, "ListingHeldByAnotherTenant",
+              "AppListing '" + name + "' is SingleTenant and already installed in another tenant. "
+                  + "It can be activated here only after that tenant deactivates it.");
+    }
+    return Gate.pass(LISTING_AVAILABLE, "ListingAvailable", "AppListing '" + name + "' is Approved and available.");
+  }
+
+  /**
+   * The activation that holds the listing among those competing with the given one: the oldest
+   * (then by namespace and name) that is not being deleted. Only activations in the same tenant
+   * compete for a PerTenant listing; all of them for a SingleTenant one.
+   */
+  static Activation holder(Collection<Activation> sameListing, Activation self, boolean singleTenant) {
+    List<Activation> competing = new ArrayList<>();
+    competing.add(self);
+    for (Activation other : sameListing) {
+      boolean sameTenant = other.getMetadata().getNamespace().equals(self.getMetadata().getNamespace());
+      if (!sameObject(other, self) && other.getMetadata().getDeletionTimestamp() == null
+          && self.getSpec().listing.equals(other.getSpec().listing) && (singleTenant || sameTenant)) {
+        competing.add(other);
+      }
+    }
+    return competing.stream().min(Comparator
+        .comparing((Activation a) -> a.getMetadata().getCreationTimestamp(), Comparator.nullsLast(Comparator.naturalOrder()))
+        .thenComparing(a -> a.getMetadata().getNamespace())
+        .thenComparing(a -> a.getMetadata().getName())).orElse(self);
+  }
+
+  private static boolean sameObject(Activation a, Activation b) {
+    return a.getMetadata().getNamespace().equals(b.getMetadata().getNamespace())
+        && a.getMetadata().getName().equals(b.getMetadata().getName());
+  }
+
+  /** The fee change is accepted where the listing has fee impact, and the data access consented is exactly what the listing requests now. */
+  public static Gate consent(ActivationSpec activation, AppListingSpec listing) {
+    if (listing.pricing != null && listing.pricing.feeImpact && !activation.consent.feeChangeAccepted) {
+      return Gate.block(CONSENT_GIVEN, Phase.AwaitingConsent, "FeeChangeNotAccepted",
+          "Activating this app changes your fees" + (listing.pricing.description == null ? "" : " (" + listing.pricing.description + ")")
+              + ". Set spec.consent.feeChangeAccepted: true to accept the fee change.");
+    }
+    Set<String> requested = requestedScopes(listing);
+    Set<String> consented = new TreeSet<>(activation.consent.dataAccess == null ? List.of() : activation.consent.dataAccess);
+    if (!requested.equals(consented)) {
+      Set<String> missing = new TreeSet<>(requested);
+      missing.removeAll(consented);
+      Set<String> extra = new TreeSet<>(consented);
+      extra.removeAll(requested);
+      StringBuilder message = new StringBuilder("Your consent does not match the data access the listing requests now");
+      if (!missing.isEmpty()) {
+        message.append("; not consented: ").append(String.join(", ", missing));
+      }
+      if (!extra.isEmpty()) {
+        message.append("; no longer requested: ").append(String.join(", ", extra));
+      }
+      message.append(". Set spec.consent.dataAccess to exactly [").append(String.join(", ", requested))
+          .append("] to renew consent; decline scopes you do not want with spec.scopes.declined.");
+      return Gate.block(CONSENT_GIVEN, Phase.AwaitingConsent,
+          missing.isEmpty() ? "DataAccessConsentMismatch" : "DataAccessConsentMissing", message.toString());
+    }
+    return Gate.pass(CONSENT_GIVEN, "ConsentGiven", "Fee change and data access accepted.");
+  }
+
+  /** Granted scopes: the allowed ones (default all consented) minus the declined ones, in the listing's order. */
+  public static List<String> grantedScopes(ActivationSpec activation, AppListingSpec listing) {
+    Set<String> granted = new LinkedHashSet<>(requestedScopes(listing));
+    if (activation.scopes != null && activation.scopes.allowed != null) {
+      granted.retainAll(activation.scopes.allowed);
+    }
+    if (activation.scopes != null && activation.scopes.declined != null) {
+      granted.removeAll(activation.scopes.declined);
+    }
+    return List.copyOf(granted);
+  }
+
+  static Set<String> requestedScopes(AppListingSpec listing) {
+    Set<String> scopes = new LinkedHashSet<>();
+    if (listing.dataAccess != null) {
+      listing.dataAccess.forEach(d -> scopes.add(d.scope));
+    }
+    return scopes;
+  }
+
+  /** Platform-built listings: the tenant's vendor-credential Secret has every key the auth method needs. */
+  public static Gate vendorCredentials(ActivationSpec activation, AppListingSpec listing, VendorSecret secret) {
+    List<String> required = RequiredKeys.of(listing.authMethod);
+    if (activation.vendorCredentialsSecretRef == null) {
+      return Gate.block(VENDOR_CREDENTIALS_VALID, Phase.AwaitingVendorCredentials, "VendorCredentialsSecretNotSet",
+          "This app needs the credentials you obtain from the vendor (" + listing.authMethod + "). Create a Secret with keys "
+              + String.join(", ", required) + ", label it " + VendorSecret.LABEL + "=true, and set spec.vendorCredentialsSecretRef.name.");
+    }
+    String name = activation.vendorCredentialsSecretRef.name;
+    if (secret == null || !secret.exists()) {
+      return Gate.block(VENDOR_CREDENTIALS_VALID, Phase.AwaitingVendorCredentials, "VendorCredentialsSecretNotFound",
+          "Secret '" + name + "' was not found in this namespace. Create it with keys " + String.join(", ", required)
+              + " and label " + VendorSecret.LABEL + "=true.");
+    }
+    if (!secret.labelled()) {
+      return Gate.block(VENDOR_CREDENTIALS_VALID, Phase.AwaitingVendorCredentials, "VendorCredentialsSecretNotLabelled",
+          "Secret '" + name + "' is not labelled " + VendorSecret.LABEL + "=true; add the label so the operator can watch it.");
+    }
+    List<String> missing = required.stream().filter(k -> !secret.keys().contains(k)).toList();
+    if (!missing.isEmpty()) {
+      return Gate.block(VENDOR_CREDENTIALS_VALID, Phase.AwaitingVendorCredentials, "VendorCredentialsIncomplete",
+          "Secret '" + name + "' lacks the keys " + String.join(", ", missing) + " required by " + listing.authMethod
+              + " (or they are empty). Add them; the activation continues as soon as the Secret changes.");
+    }
+    return Gate.pass(VENDOR_CREDENTIALS_VALID, "VendorCredentialsValid",
+        "Secret '" + name + "' has every key " + listing.authMethod + " requires.");
+  }
+}

@@ -1,0 +1,24 @@
+package io.appconnector.operator.logic;
+
+import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What an activation should look like after this reconcile: phase, message and conditions, what to
+ * do with its credentials, and when to look again (null: only when something changes).
+ *
+ * @param lifetime how long issued credentials may stay unused (Vendor-built listings)
+ * @param vendorNamespace where credentials are delivered (Vendor-built listings)
+ * @param billable whether this activation changes the tenant's fees
+ */
+public record ActivationPlan(Phase phase, String message, List<Condition> conditions, CredentialAction action,
+    List<String> grantedScopes, Duration lifetime, String vendorNamespace, boolean billable, Instant requeueAt,
+    String event) {
+
+  public boolean ready() {
+    return phase == Phase.Active;
+  }
+}

@@ -1,0 +1,176 @@
+package io.appconnector.operator.logic;
+
+import static io.appconnector.operator.status.Conditions.CREDENTIALS_ISSUED;
+import static io.appconnector.operator.status.Conditions.READY;
+
+import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus.Credential;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
+import io.appconnector.operator.api.v1alpha1.AppListing;
+import io.appconnector.operator.api.v1alpha1.AppListingSpec;
+import io.appconnector.operator.credentials.SecretVerifier;
+import io.appconnector.operator.status.Conditions;
+import io.appconnector.operator.status.Times;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Decides an activation's next state from what is observed and the time: a pure function, so every
+ * rule (gates, issuance, expiry, suspension) is tested without a cluster.
+ */
+public final class ActivationPlanner {
+  public static final Duration DEFAULT_LIFETIME = Duration.ofHours(48);
+
+  private ActivationPlanner() {
+  }
+
+  /** Everything the decision depends on. {@code delivered} is the Secret delivered for this activation, if any. */
+  public record Observed(Activation activation, AppListing listing, Collection<Activation> sameListing,
+      VendorSecret vendorSecret, DeliveredCredentials delivered, Instant now) {
+  }
+
+  public static ActivationPlan plan(Observed in) {
+    Activation activation = in.activation();
+    List<Condition> conditions = new ArrayList<>();
+    Gate listingGate = ActivationGates.listing(activation, in.listing(), in.sameListing());
+    conditions.add(condition(listingGate));
+    if (!listingGate.passed()) {
+      return blocked(listingGate, conditions, in);
+    }
+    AppListingSpec listing = in.listing().getSpec();
+    Gate consent = ActivationGates.consent(activation.getSpec(), listing);
+    conditions.add(condition(consent));
+    if (!consent.passed()) {
+      return blocked(consent, conditions, in);
+    }
+    List<String> granted = ActivationGates.grantedScopes(activation.getSpec(), listing);
+    boolean billable = listing.pricing != null && listing.pricing.feeImpact;
+    if (listing.developedBy == AppListingSpec.Party.Platform) {
+      Gate vendor = ActivationGates.vendorCredentials(activation.getSpec(), listing, in.vendorSecret());
+      conditions.add(condition(vendor));
+      if (!vendor.passed()) {
+        return blocked(vendor, conditions, in);
+      }
+      return platformBuilt(activation, conditions, granted, billable);
+    }
+    return vendorBuilt(in, listing, conditions, granted, billable);
+  }
+
+  private static ActivationPlan platformBuilt(Activation activation, List<Condition> conditions, List<String> granted,
+      boolean billable) {
+    if (activation.getSpec().suspended) {
+      String message = "Suspended: the platform's connector is paused for this tenant. Set spec.suspended: false to restore.";
+      conditions.add(Conditions.of(READY, false, "Suspended", message));
+      return new ActivationPlan(Phase.Suspended, message, conditions, CredentialAction.NONE, granted, null, null,
+          billable, null, null);
+    }
+    String message = "Active: the platform's connector is unlocked and uses the credentials in Secret '"
+        + activation.getSpec().vendorCredentialsSecretRef.name + "'.";
+    conditions.add(Conditions.of(READY, true, "Active", message));
+    return new ActivationPlan(Phase.Active, message, conditions, CredentialAction.NONE, granted, null, null,
+        billable, null, null);
+  }
+
+  private static ActivationPlan vendorBuilt(Observed in, AppListingSpec listing, List<Condition> conditions,
+      List<String> granted, boolean billable) {
+    Activation activation = in.activation();
+    long revision = activation.getSpec().revision;
+    Duration lifetime = lifetime(listing);
+    String vendorNs = listing.vendor.namespace;
+    Credential record = currentRecord(activation.getStatus(), revision);
+    DeliveredCredentials delivered = in.delivered() != null && in.delivered().revision() == revision
+        && vendorNs.equals(in.delivered().namespace()) ? in.delivered() : null;
+    Instant now = in.now();
+
+    if (record != null && record.expiredAt != null) {
+      String message = "Expired: the credentials were not used within " + listing.credentialPolicy().unusedCredentialLifetime
+          + " and were revoked at " + record.expiredAt + ". Raise spec.revision to " + (revision + 1) + " to issue a fresh pair.";
+      return vendorPlan(Phase.Expired, message, "CredentialsExpired", false, conditions,
+          in.delivered() == null ? CredentialAction.NONE : CredentialAction.EXPIRE, granted, lifetime, vendorNs, billable, null, null);
+    }
+    if (activation.getSpec().suspended) {
+      boolean holding = in.delivered() != null || (record != null && record.verifier != null);
+      String message = "Suspended: the delivered Secret is withdrawn and tokens are refused. Set spec.suspended: false to "
+          + "restore access with the same client ID.";
+      return vendorPlan(Phase.Suspended, message, "Suspended", false, conditions,
+          holding ? CredentialAction.WITHDRAW : CredentialAction.NONE, granted, lifetime, vendorNs, billable, null,
+          holding ? "Suspended" : null);
+    }
+    // The delivered Secret, when it is this revision's, is the source of truth for the pair.
+    Instant issuedAt = delivered != null ? delivered.issuedAt() : record == null ? null : Times.parse(record.issuedAt);
+    Instant expiresAt = delivered != null ? delivered.expiresAt() : record == null ? null : Times.parse(record.expiresAt);
+    boolean used = record != null && record.firstUsedAt != null
+        && (delivered == null || delivered.clientId().equals(record.clientId));
+    if ((record != null || delivered != null) && !used && expiresAt != null && !now.isBefore(expiresAt)) {
+      String message = "Expired: the credentials were not used within " + listing.credentialPolicy().unusedCredentialLifetime
+          + " and were revoked. Raise spec.revision to " + (revision + 1) + " to issue a fresh pair.";
+      return vendorPlan(Phase.Expired, message, "CredentialsExpired", false, conditions, CredentialAction.EXPIRE,
+          granted, lifetime, vendorNs, billable, null, "CredentialsExpired");
+    }
+    CredentialAction action;
+    String event = null;
+    if (delivered != null) {
+      boolean recorded = record != null && record.verifier != null && delivered.clientId().equals(record.clientId)
+          && SecretVerifier.matches(record.verifier, delivered.clientSecret())
+          && delivered.location().equals(record.deliveredTo);
+      action = recorded ? CredentialAction.NONE : CredentialAction.ADOPT_DELIVERED;
+      event = recorded ? null : record == null ? "CredentialsRecorded" : "CredentialRecordRepaired";
+    } else if (record != null && record.clientId != null) {
+      action = CredentialAction.ISSUE_SAME_CLIENT;
+      event = record.verifier == null ? "Restored" : "CredentialsRedelivered";
+      issuedAt = now;
+      expiresAt = used ? null : now.plus(lifetime);
+    } else {
+      action = CredentialAction.ISSUE_NEW_CLIENT;
+      event = "CredentialsIssued";
+      issuedAt = now;
+      expiresAt = now.plus(lifetime);
+    }
+    String where = vendorNs + "/" + DeliveryNames.secretName(activation);
+    String message = used
+        ? "Active: credentials delivered to Secret " + where + " and in use since " + record.firstUsedAt + "."
+        : "Active: credentials delivered to Secret " + where + "; they expire at " + Times.formatPrecise(expiresAt)
+            + " unless the vendor exchanges them for a token before then.";
+    return vendorPlan(Phase.Active, message, "CredentialsIssued", true, conditions, action, granted, lifetime, vendorNs,
+        billable, used ? null : expiresAt, event);
+  }
+
+  private static ActivationPlan vendorPlan(Phase phase, String message, String reason, boolean issued,
+      List<Condition> conditions, CredentialAction action, List<String> granted, Duration lifetime, String vendorNs,
+      boolean billable, Instant requeueAt, String event) {
+    conditions.add(Conditions.of(CREDENTIALS_ISSUED, issued, reason, message));
+    conditions.add(Conditions.of(READY, phase == Phase.Active, reason, message));
+    return new ActivationPlan(phase, message, conditions, action, granted, lifetime, vendorNs, billable, requeueAt, event);
+  }
+
+  private static ActivationPlan blocked(Gate gate, List<Condition> conditions, Observed in) {
+    conditions.add(Conditions.of(READY, false, gate.reason(), gate.message()));
+    // A failed gate issues nothing; credentials issued earlier stay recorded but tokens are refused
+    // while the activation is not Active, and suspension still withdraws them.
+    boolean suspendedWithSecret = in.activation().getSpec().suspended && in.delivered() != null;
+    return new ActivationPlan(gate.phase(), gate.message(), conditions,
+        suspendedWithSecret ? CredentialAction.WITHDRAW : CredentialAction.NONE, List.of(), null,
+        in.listing() == null ? null : in.listing().getSpec().vendor.namespace, false, null, null);
+  }
+
+  private static Condition condition(Gate gate) {
+    return Conditions.of(gate.condition(), gate.passed(), gate.reason(), gate.message());
+  }
+
+  static Credential currentRecord(ActivationStatus status, long revision) {
+    if (status == null || status.credential == null || status.credential.revision == null
+        || status.credential.revision != revision) {
+      return null;
+    }
+    return status.credential;
+  }
+
+  public static Duration lifetime(AppListingSpec listing) {
+    return GoDuration.parse(listing.credentialPolicy().unusedCredentialLifetime);
+  }
+}

@@ -1,0 +1,68 @@
+package io.appconnector.operator.logic;
+
+import io.appconnector.operator.api.v1alpha1.Activation;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Names, labels and annotations of what the operator writes. Delivered Secrets have a name derived
+ * from the tenant and the activation, so a retry can never create a second one.
+ */
+public final class DeliveryNames {
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String OPERATOR = "appconnector-operator";
+  public static final String ROLE = "appconnector.io/role";
+  public static final String ROLE_DELIVERED = "delivered-credentials";
+  public static final String ROLE_FEE_RECORD = "fee-change";
+  public static final String TENANT = "appconnector.io/tenant";
+  public static final String LISTING = "appconnector.io/listing";
+  public static final String ACTIVATION = "appconnector.io/activation";
+  public static final String ACTIVATION_UID = "appconnector.io/activation-uid";
+  /** Annotation on delivered Secrets: the Activation they belong to, as namespace/name. */
+  public static final String ACTIVATION_REF = "appconnector.io/activation-ref";
+  public static final String REVISION = "appconnector.io/revision";
+  public static final String CLIENT_ID = "appconnector.io/client-id";
+  public static final String ISSUED_AT = "appconnector.io/issued-at";
+  public static final String EXPIRES_AT = "appconnector.io/expires-at";
+  /** Label selector of every Secret the operator delivers. */
+  public static final String DELIVERED_SELECTOR = MANAGED_BY + "=" + OPERATOR + "," + ROLE + "=" + ROLE_DELIVERED;
+
+  private DeliveryNames() {
+  }
+
+  public static String secretName(Activation activation) {
+    return boundedName("appconnector-" + activation.getMetadata().getNamespace() + "-" + activation.getMetadata().getName(), 253);
+  }
+
+  public static String feeRecordName(Activation activation) {
+    String uid = activation.getMetadata().getUid();
+    return boundedName("fee-change-" + activation.getMetadata().getName() + "-" + (uid == null ? "" : uid.substring(0, 8)), 253);
+  }
+
+  /** A label value (at most 63 characters), shortened with a hash when longer. */
+  public static String labelValue(String value) {
+    return boundedName(value, 63);
+  }
+
+  static String boundedName(String name, int max) {
+    if (name.length() <= max) {
+      return name;
+    }
+    String hash = sha256Hex(name).substring(0, 10);
+    String head = name.substring(0, max - hash.length() - 1);
+    while (head.endsWith("-") || head.endsWith(".")) {
+      head = head.substring(0, head.length() - 1);
+    }
+    return head + "-" + hash;
+  }
+
+  private static String sha256Hex(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

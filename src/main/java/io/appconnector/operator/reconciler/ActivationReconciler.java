@@ -1,0 +1,171 @@
+package io.appconnector.operator.reconciler;
+
+import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus;
+import io.appconnector.operator.api.v1alpha1.AppListing;
+import io.appconnector.operator.dependent.EventRecorder;
+import io.appconnector.operator.dependent.PlanExecutor;
+import io.appconnector.operator.logic.ActivationPlan;
+import io.appconnector.operator.logic.ActivationPlanner;
+import io.appconnector.operator.logic.CredentialAction;
+import io.appconnector.operator.logic.DeliveredCredentials;
+import io.appconnector.operator.logic.VendorSecret;
+import io.appconnector.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles an Activation: reads the listing, the tenant's Secrets and the delivered Secret from
+ * informer caches, asks {@link ActivationPlanner} what should be, lets {@link PlanExecutor} write
+ * it, and schedules the next look for the earliest deadline (credential expiry, fee change).
+ */
+public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Activation> {
+  private static final Logger log = LoggerFactory.getLogger(ActivationReconciler.class);
+
+  private final Clock clock;
+  private final PlanExecutor executor;
+  private final EventRecorder events;
+  private ActivationSources sources;
+
+  public ActivationReconciler(Clock clock, PlanExecutor executor, EventRecorder events) {
+    this.clock = clock;
+    this.executor = executor;
+    this.events = events;
+  }
+
+  @Override
+  public List<EventSource<?, Activation>> prepareEventSources(EventSourceContext<Activation> context) {
+    sources = new ActivationSources(context);
+    return sources.all();
+  }
+
+  @Override
+  public UpdateControl<Activation> reconcile(Activation activation, Context<Activation> context) {
+    Instant now = clock.instant();
+    AppListing listing = sources.listing(activation);
+    Collection<Activation> peers = sources.peers(context, activation);
+    VendorSecret vendorSecret = sources.vendorSecret(activation);
+    DeliveredCredentials delivered = sources.delivered(activation, listing);
+    ActivationPlan plan = ActivationPlanner.plan(
+        new ActivationPlanner.Observed(activation, listing, peers, vendorSecret, delivered, now));
+    if (plan.action() == CredentialAction.EXPIRE) {
+      // The cache may not show a first use recorded a moment ago: decide expiry on a fresh read.
+      Activation fresh = context.getClient().resource(activation).get();
+      if (fresh != null && fresh.getStatus() != null && fresh.getStatus().credential != null
+          && fresh.getStatus().credential.firstUsedAt != null) {
+        return UpdateControl.<Activation>noUpdate().rescheduleAfter(Duration.ofMillis(1));
+      }
+    }
+    PlanExecutor.Outcome outcome = executor.execute(activation, plan, delivered, now);
+    boolean changed = writeStatusIfChanged(activation, outcome.status(), context);
+    if (outcome.deleteAfterStatus() != null) {
+      executor.delete(activation, outcome.deleteAfterStatus());
+    }
+    if (changed) {
+      announce(activation, plan);
+    }
+    Instant next = nextDeadline(plan, outcome.status());
+    if (next == null) {
+      return UpdateControl.noUpdate();
+    }
+    // A little past the deadline, so the next reconcile sees it as due.
+    return UpdateControl.<Activation>noUpdate()
+        .rescheduleAfter(Duration.between(now, next).plusMillis(1).toMillis());
+  }
+
+  @Override
+  public DeleteControl cleanup(Activation activation, Context<Activation> context) {
+    Instant now = clock.instant();
+    for (DeliveredCredentials delivered : sources.allDelivered(activation)) {
+      executor.delete(activation, delivered);
+    }
+    executor.cancelPendingFees(activation, now);
+    events.normal(activation, "Deactivated", "Deactivated: delivered credentials revoked in every namespace.");
+    sources.wakePeers(context, activation);
+    log.info("deactivated {}/{}", activation.getMetadata().getNamespace(), activation.getMetadata().getName());
+    return DeleteControl.defaultDelete();
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<Activation> updateErrorStatus(Activation activation, Context<Activation> context,
+      Exception e) {
+    String message = "The operator could not finish this activation and retries: " + e.getMessage();
+    log.warn("reconcile of {}/{} failed: {}", activation.getMetadata().getNamespace(),
+        activation.getMetadata().getName(), e.getMessage());
+    ActivationStatus status = activation.getStatus() == null ? new ActivationStatus() : activation.getStatus();
+    Condition ready = Conditions.of(Conditions.READY, false, e instanceof PlanExecutor.DeliveryConflictException
+        ? "DeliveryConflict" : "ReconcileError", message);
+    Condition previous = Conditions.find(status.conditions, Conditions.READY);
+    if (previous != null && Objects.equals(previous.getMessage(), message)) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    ActivationStatus updated = Serialization.clone(status);
+    updated.conditions.removeIf(c -> Conditions.READY.equals(c.getType()));
+    updated.conditions.addAll(Conditions.merge(status.conditions, List.of(ready),
+        Objects.requireNonNullElse(activation.getMetadata().getGeneration(), 0L), clock.instant()));
+    writeStatusIfChanged(activation, updated, context);
+    return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  /**
+   * Writes status with optimistic locking (a PUT carrying the resourceVersion), so a concurrent
+   * write such as a recorded first use is never overwritten: a conflict fails this reconcile and
+   * the retry decides again on fresh data.
+   */
+  private boolean writeStatusIfChanged(Activation activation, ActivationStatus status, Context<Activation> context) {
+    if (Serialization.jsonMapper().valueToTree(status).equals(
+        Serialization.jsonMapper().valueToTree(activation.getStatus()))) {
+      return false;
+    }
+    PrimaryUpdateAndCacheUtils.updateAndCacheResource(activation, context, a -> {
+      Activation copy = new Activation();
+      copy.setMetadata(Serialization.clone(a.getMetadata()));
+      copy.setSpec(a.getSpec());
+      copy.setStatus(status);
+      return copy;
+    }, a -> context.getClient().resource(a).updateStatus(), 0, 0, 0);
+    return true;
+  }
+
+  private void announce(Activation activation, ActivationPlan plan) {
+    ActivationStatus.Phase before = activation.getStatus() == null ? null : activation.getStatus().phase;
+    boolean acted = plan.event() != null && plan.action() != CredentialAction.NONE;
+    if (!acted && before == plan.phase()) {
+      return;
+    }
+    Condition ready = Conditions.find(plan.conditions(), Conditions.READY);
+    String reason = acted ? plan.event() : ready.getReason();
+    if (plan.phase() == ActivationStatus.Phase.Active || plan.phase() == ActivationStatus.Phase.Suspended) {
+      events.normal(activation, reason, plan.message());
+    } else {
+      events.warning(activation, reason, plan.message());
+    }
+  }
+
+  static Instant nextDeadline(ActivationPlan plan, ActivationStatus status) {
+    Instant next = plan.requeueAt();
+    if (status.billing != null && status.billing.state == ActivationStatus.BillingState.FeeChangePending) {
+      Instant effective = io.appconnector.operator.status.Times.parse(status.billing.effectiveFrom);
+      next = next == null || effective.isBefore(next) ? effective : next;
+    }
+    return next;
+  }
+}

@@ -1,0 +1,130 @@
+package io.appconnector.operator.reconciler;
+
+import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.api.v1alpha1.AppListing;
+import io.appconnector.operator.dependent.DeliveredSecrets;
+import io.appconnector.operator.logic.DeliveredCredentials;
+import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.logic.VendorSecret;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The informers an Activation depends on, and the mappings from their objects back to activations:
+ * listings (by name), the tenants' vendor-credential Secrets (labelled, by reference), and the
+ * Secrets delivered to vendors (by label selector, in every namespace).
+ */
+class ActivationSources {
+  static final String BY_LISTING = "byListing";
+  static final String BY_VENDOR_SECRET = "byVendorSecret";
+
+  private final InformerEventSource<AppListing, Activation> listings;
+  private final InformerEventSource<Secret, Activation> vendorSecrets;
+  private final InformerEventSource<Secret, Activation> delivered;
+  private final SimpleInboundEventSource<Activation> peers = new SimpleInboundEventSource<>("peers");
+  private final KubernetesClient client;
+
+  ActivationSources(EventSourceContext<Activation> context) {
+    client = context.getClient();
+    var primaries = context.getPrimaryCache();
+    primaries.addIndexer(BY_LISTING, a -> List.of(a.getSpec().listing));
+    primaries.addIndexer(BY_VENDOR_SECRET, a -> a.getSpec().vendorCredentialsSecretRef == null ? List.of()
+        : List.of(a.getMetadata().getNamespace() + "/" + a.getSpec().vendorCredentialsSecretRef.name));
+
+    listings = new InformerEventSource<>(InformerEventSourceConfiguration.from(AppListing.class, Activation.class)
+        .withName("listings").withWatchAllNamespaces().withFollowControllerNamespacesChanges(false)
+        .withSecondaryToPrimaryMapper(l -> ids(primaries.byIndex(BY_LISTING, l.getMetadata().getName())))
+        .build(), context);
+
+    vendorSecrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, Activation.class)
+        .withName("vendor-credentials").withLabelSelector(VendorSecret.LABEL + "=true")
+        .withSecondaryToPrimaryMapper(s -> ids(primaries.byIndex(BY_VENDOR_SECRET,
+            s.getMetadata().getNamespace() + "/" + s.getMetadata().getName())))
+        .build(), context);
+
+    delivered = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, Activation.class)
+        .withName("delivered-credentials").withWatchAllNamespaces().withFollowControllerNamespacesChanges(false)
+        .withLabelSelector(DeliveryNames.DELIVERED_SELECTOR)
+        .withSecondaryToPrimaryMapper(ActivationSources::owner)
+        .build(), context);
+  }
+
+  List<EventSource<?, Activation>> all() {
+    return List.of(listings, vendorSecrets, delivered, peers);
+  }
+
+  AppListing listing(Activation activation) {
+    return listings.get(new ResourceID(activation.getSpec().listing)).orElse(null);
+  }
+
+  /** Other activations of the same listing, for SingleTenant and duplicate checks. */
+  Collection<Activation> peers(Context<Activation> context, Activation activation) {
+    return context.getPrimaryCache().byIndex(BY_LISTING, activation.getSpec().listing);
+  }
+
+  /** After a deactivation, activations waiting for the same listing decide again. */
+  void wakePeers(Context<Activation> context, Activation activation) {
+    for (Activation peer : peers(context, activation)) {
+      if (!peer.getMetadata().getUid().equals(activation.getMetadata().getUid())) {
+        peers.propagateEvent(ResourceID.fromResource(peer));
+      }
+    }
+  }
+
+  VendorSecret vendorSecret(Activation activation) {
+    if (activation.getSpec().vendorCredentialsSecretRef == null) {
+      return null;
+    }
+    String ns = activation.getMetadata().getNamespace();
+    String name = activation.getSpec().vendorCredentialsSecretRef.name;
+    return vendorSecrets.get(new ResourceID(name, ns)).map(VendorSecret::of)
+        // Not in the cache of labelled Secrets: tell "missing" from "not labelled".
+        .orElseGet(() -> VendorSecret.of(client.secrets().inNamespace(ns).withName(name).get()));
+  }
+
+  /** This activation's delivered Secret in the listing's vendor namespace, if the operator delivered one for it. */
+  DeliveredCredentials delivered(Activation activation, AppListing listing) {
+    return allDelivered(activation).stream()
+        .filter(d -> listing == null || d.namespace().equals(listing.getSpec().vendor.namespace))
+        .filter(d -> d.name().equals(DeliveryNames.secretName(activation)))
+        .findFirst().orElse(null);
+  }
+
+  /** Every Secret delivered for this activation, in any namespace. */
+  List<DeliveredCredentials> allDelivered(Activation activation) {
+    String uid = activation.getMetadata().getUid();
+    List<DeliveredCredentials> result = new ArrayList<>();
+    delivered.list(s -> s.getMetadata().getAnnotations() != null
+            && uid.equals(s.getMetadata().getAnnotations().get(DeliveryNames.ACTIVATION_UID)))
+        .map(DeliveredSecrets::read).filter(Objects::nonNull).forEach(result::add);
+    return result;
+  }
+
+  private static Set<ResourceID> owner(Secret secret) {
+    Map<String, String> annotations = secret.getMetadata().getAnnotations();
+    String ref = annotations == null ? null : annotations.get(DeliveryNames.ACTIVATION_REF);
+    if (ref == null || !ref.contains("/")) {
+      return Set.of();
+    }
+    String[] parts = ref.split("/", 2);
+    return Set.of(new ResourceID(parts[1], parts[0]));
+  }
+
+  private static Set<ResourceID> ids(Collection<Activation> activations) {
+    return activations.stream().map(ResourceID::fromResource).collect(Collectors.toSet());
+  }
+}
