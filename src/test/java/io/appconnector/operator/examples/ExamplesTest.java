@@ -31,14 +31,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,7 +110,7 @@ class ExamplesTest {
     }
   }
 
-  /** Multi-document YAML through Fabric8's own deserialiser, as the operator and kubectl users see it. */
+  /** Multi-document YAML through Fabric8's deserialiser, the one the operator's client uses. */
   static List<?> parseAll(byte[] yaml) {
     Object parsed = serialization.unmarshal(new ByteArrayInputStream(yaml));
     return parsed instanceof List<?> list ? list : List.of(parsed);
@@ -237,8 +238,7 @@ class ExamplesTest {
         lost.add(path + " (an object in YAML, " + typed.getNodeType() + " in the Java type)");
         return;
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = yaml.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
+      for (Map.Entry<String, JsonNode> field : yaml.properties()) {
         compare(field.getValue(), typed.get(field.getKey()), path.isEmpty() ? field.getKey() : path + "." + field.getKey(), lost);
       }
     } else if (yaml.isArray()) {
@@ -254,6 +254,109 @@ class ExamplesTest {
     }
   }
 
+  /**
+   * The OpenAPI part of the CRDs in crds/ (types, required fields, enums, patterns, lengths, sizes).
+   * The CEL rules need an API server; the cross-field ones are mirrored in crossFieldRulesOfTheCrdsHold.
+   */
+  @Test
+  void everyCustomResourceSatisfiesItsCrdSchema() throws IOException {
+    Map<String, JsonNode> schemas = new LinkedHashMap<>();
+    try (Stream<Path> files = Files.list(PROJECT.resolve("crds"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).sorted().toList()) {
+        JsonNode crd = plainTrees(Files.readAllBytes(file)).get(0);
+        for (JsonNode version : crd.path("spec").path("versions")) {
+          schemas.put(crd.path("spec").path("group").asText() + "/" + version.path("name").asText() + " "
+              + crd.path("spec").path("names").path("kind").asText(), version.path("schema").path("openAPIV3Schema"));
+        }
+      }
+    }
+    List<String> violations = new ArrayList<>();
+    for (Example example : examples) {
+      String apiVersion = example.yaml().path("apiVersion").asText();
+      if (apiVersion.startsWith("appconnector.io/")) {
+        JsonNode schema = schemas.get(apiVersion + " " + example.yaml().path("kind").asText());
+        assertNotNull(schema, example.source() + ": no CRD in crds/ for " + apiVersion + " " + example.yaml().path("kind").asText());
+        List<String> found = new ArrayList<>();
+        validate(example.yaml(), schema, "", found);
+        found.forEach(v -> violations.add(example.source() + " (" + name(example) + "): " + v));
+      }
+    }
+    assertEquals(List.of(), violations, "examples the API server would reject");
+  }
+
+  static void validate(JsonNode value, JsonNode schema, String path, List<String> violations) {
+    String at = path.isEmpty() ? "(document)" : path;
+    String type = schema.path("type").asText("");
+    boolean typeOk = switch (type) {
+      case "object" -> value.isObject();
+      case "array" -> value.isArray();
+      case "string" -> value.isTextual();
+      case "integer" -> value.isIntegralNumber();
+      case "number" -> value.isNumber();
+      case "boolean" -> value.isBoolean();
+      default -> true;
+    };
+    if (!typeOk) {
+      violations.add(at + ": expected " + type + ", got " + value);
+      return;
+    }
+    if (schema.has("enum") && !schema.path("enum").toString().contains(value.toString())) {
+      violations.add(at + ": " + value + " is not one of " + schema.path("enum"));
+    }
+    if (value.isTextual()) {
+      int length = value.asText().codePointCount(0, value.asText().length());
+      if (schema.has("minLength") && length < schema.path("minLength").asInt()) {
+        violations.add(at + ": shorter than " + schema.path("minLength"));
+      }
+      if (schema.has("maxLength") && length > schema.path("maxLength").asInt()) {
+        violations.add(at + ": longer than " + schema.path("maxLength"));
+      }
+      if (schema.has("pattern") && !Pattern.compile(schema.path("pattern").asText()).matcher(value.asText()).find()) {
+        violations.add(at + ": " + value + " does not match " + schema.path("pattern"));
+      }
+    }
+    if (value.isNumber()) {
+      if (schema.has("minimum") && value.asDouble() < schema.path("minimum").asDouble()) {
+        violations.add(at + ": below " + schema.path("minimum"));
+      }
+      if (schema.has("maximum") && value.asDouble() > schema.path("maximum").asDouble()) {
+        violations.add(at + ": above " + schema.path("maximum"));
+      }
+    }
+    if (value.isArray()) {
+      if (schema.has("minItems") && value.size() < schema.path("minItems").asInt()) {
+        violations.add(at + ": fewer than " + schema.path("minItems") + " items");
+      }
+      if (schema.has("maxItems") && value.size() > schema.path("maxItems").asInt()) {
+        violations.add(at + ": more than " + schema.path("maxItems") + " items");
+      }
+      for (int i = 0; i < value.size(); i++) {
+        validate(value.get(i), schema.path("items"), path + "[" + i + "]", violations);
+      }
+    }
+    if (value.isObject()) {
+      for (JsonNode required : schema.path("required")) {
+        if (!value.has(required.asText())) {
+          violations.add(at + ": required field " + required.asText() + " is missing");
+        }
+      }
+      JsonNode properties = schema.path("properties");
+      boolean preserveUnknown = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
+      for (Map.Entry<String, JsonNode> field : value.properties()) {
+        String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+        if (properties.has(field.getKey())) {
+          validate(field.getValue(), properties.path(field.getKey()), fieldPath, violations);
+        } else if (schema.has("additionalProperties")) {
+          validate(field.getValue(), schema.path("additionalProperties"), fieldPath, violations);
+        } else if (path.isEmpty() && Set.of("apiVersion", "kind", "metadata").contains(field.getKey())) {
+          continue; // validated by the API server for every kind, not part of the CRD's schema
+        } else if (!preserveUnknown && !properties.isMissingNode()) {
+          violations.add(fieldPath + ": not in the schema (the API server would prune or reject it)");
+        }
+      }
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Coverage: the cases the demo and the docs rely on
   // ---------------------------------------------------------------------------------------------
@@ -264,8 +367,8 @@ class ExamplesTest {
         .map(AppListing::getSpec)
         .filter(s -> s.developedBy == AppListingSpec.Party.Platform && s.lifecycle == AppListingSpec.Lifecycle.Approved)
         .map(s -> s.authMethod)
-        .collect(Collectors.toCollection(() -> java.util.EnumSet.noneOf(AuthMethod.class)));
-    assertEquals(java.util.EnumSet.allOf(AuthMethod.class), covered);
+        .collect(Collectors.toCollection(() -> EnumSet.noneOf(AuthMethod.class)));
+    assertEquals(EnumSet.allOf(AuthMethod.class), covered);
   }
 
   @Test
@@ -517,7 +620,8 @@ class ExamplesTest {
   }
 
   static String id(HasMetadata object) {
-    return object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+    String namespace = object.getMetadata().getNamespace();
+    return namespace == null ? object.getMetadata().getName() : namespace + "/" + object.getMetadata().getName();
   }
 
   static String name(Example example) {

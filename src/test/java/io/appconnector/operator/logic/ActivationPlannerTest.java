@@ -1,0 +1,287 @@
+package io.appconnector.operator.logic;
+
+import static io.appconnector.operator.Fixtures.activation;
+import static io.appconnector.operator.Fixtures.billable;
+import static io.appconnector.operator.Fixtures.platformListing;
+import static io.appconnector.operator.Fixtures.vendorListing;
+import static io.appconnector.operator.Fixtures.withLifetime;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.api.v1alpha1.ActivationSpec;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
+import io.appconnector.operator.api.v1alpha1.AppListing;
+import io.appconnector.operator.api.v1alpha1.AppListingSpec;
+import io.appconnector.operator.credentials.SecretVerifier;
+import io.appconnector.operator.status.Conditions;
+import io.appconnector.operator.status.Times;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ActivationPlannerTest {
+  static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+  static final Duration H48 = Duration.ofHours(48);
+
+  final AppListing ledger = vendorListing("ledger", "vendor-ledger", "invoices.read", "contacts.read");
+  final Activation acme = activation("tenant-acme", "ledger", "ledger", "invoices.read", "contacts.read");
+
+  static ActivationPlan plan(Activation a, AppListing listing, DeliveredCredentials delivered, Instant now) {
+    return ActivationPlanner.plan(new ActivationPlanner.Observed(a, listing, List.of(a), null, delivered, now));
+  }
+
+  static String readyReason(ActivationPlan plan) {
+    return Conditions.find(plan.conditions(), Conditions.READY).getReason();
+  }
+
+  DeliveredCredentials delivered(Activation a, String clientId, String secret, Instant issuedAt, long revision) {
+    return new DeliveredCredentials("vendor-ledger", DeliveryNames.secretName(a), a.getMetadata().getUid(), revision,
+        clientId, secret, issuedAt, issuedAt.plus(H48), List.of("invoices.read", "contacts.read"));
+  }
+
+  /** Puts into status the record the executor writes after delivering. */
+  static void record(Activation a, DeliveredCredentials d, String firstUsedAt) {
+    a.setStatus(new ActivationStatus());
+    a.getStatus().phase = Phase.Active;
+    a.getStatus().credential = new ActivationStatus.Credential();
+    a.getStatus().credential.clientId = d.clientId();
+    a.getStatus().credential.verifier = SecretVerifier.create(d.clientSecret());
+    a.getStatus().credential.revision = d.revision();
+    a.getStatus().credential.deliveredTo = d.location();
+    a.getStatus().credential.issuedAt = Times.formatPrecise(d.issuedAt());
+    a.getStatus().credential.expiresAt = Times.formatPrecise(d.expiresAt());
+    a.getStatus().credential.firstUsedAt = firstUsedAt;
+  }
+
+  @Test
+  void whenTheListingDoesNotExistNothingIsIssuedAndTheActivationIsRejected() {
+    ActivationPlan plan = plan(acme, null, null, NOW);
+    assertEquals(Phase.Rejected, plan.phase());
+    assertEquals(CredentialAction.NONE, plan.action());
+    assertEquals("ListingNotFound", readyReason(plan));
+    assertTrue(plan.message().contains("'ledger' does not exist"), plan.message());
+  }
+
+  @Test
+  void whenTheListingIsNotApprovedTheActivationIsRejected() {
+    ledger.getSpec().lifecycle = AppListingSpec.Lifecycle.Pending;
+    ActivationPlan plan = plan(acme, ledger, null, NOW);
+    assertEquals(Phase.Rejected, plan.phase());
+    assertEquals("ListingNotApproved", readyReason(plan));
+    assertEquals(CredentialAction.NONE, plan.action());
+  }
+
+  @Test
+  void aPrivateListingIsVisibleOnlyToTheTenantsItNames() {
+    ledger.getSpec().visibility = AppListingSpec.Visibility.Private;
+    ledger.getSpec().allowedTenants = List.of("tenant-globex");
+    ActivationPlan hidden = plan(acme, ledger, null, NOW);
+    assertEquals("ListingNotVisible", readyReason(hidden));
+    assertTrue(hidden.message().contains("add your tenant ID 'tenant-acme'"), hidden.message());
+
+    ledger.getSpec().allowedTenants = List.of("tenant-globex", "tenant-acme");
+    assertEquals(CredentialAction.ISSUE_NEW_CLIENT, plan(acme, ledger, null, NOW).action());
+  }
+
+  @Test
+  void aSingleTenantListingIsHeldByTheOldestActivationAndRefusedToOthers() {
+    ledger.getSpec().installation = AppListingSpec.Installation.SingleTenant;
+    Activation older = activation("tenant-globex", "ledger", "ledger", "invoices.read", "contacts.read");
+    older.getMetadata().setCreationTimestamp("2025-06-01T00:00:00Z");
+    List<Activation> both = List.of(acme, older);
+
+    ActivationPlan refused = ActivationPlanner.plan(new ActivationPlanner.Observed(acme, ledger, both, null, null, NOW));
+    assertEquals("ListingHeldByAnotherTenant", readyReason(refused));
+    assertEquals(CredentialAction.NONE, refused.action());
+
+    ActivationPlan held = ActivationPlanner.plan(new ActivationPlanner.Observed(older, ledger, both, null, null, NOW));
+    assertEquals(CredentialAction.ISSUE_NEW_CLIENT, held.action());
+  }
+
+  @Test
+  void aSecondActivationOfOneListingInOneTenantIsADuplicate() {
+    Activation second = activation("tenant-acme", "ledger-again", "ledger", "invoices.read", "contacts.read");
+    second.getMetadata().setCreationTimestamp("2026-02-01T00:00:00Z");
+    ActivationPlan plan = ActivationPlanner.plan(
+        new ActivationPlanner.Observed(second, ledger, List.of(acme, second), null, null, NOW));
+    assertEquals("DuplicateActivation", readyReason(plan));
+  }
+
+  @Test
+  void whenTheFeeChangeIsNotAcceptedOnABillableListingNothingIsIssued() {
+    billable(ledger);
+    acme.getSpec().consent.feeChangeAccepted = false;
+    ActivationPlan plan = plan(acme, ledger, null, NOW);
+    assertEquals(Phase.AwaitingConsent, plan.phase());
+    assertEquals("FeeChangeNotAccepted", readyReason(plan));
+    assertEquals(CredentialAction.NONE, plan.action());
+    assertTrue(plan.message().contains("feeChangeAccepted: true"), plan.message());
+  }
+
+  @Test
+  void whenConsentMissesARequestedScopeNothingIsIssuedAndTheMessageNamesIt() {
+    acme.getSpec().consent.dataAccess = List.of("invoices.read");
+    ActivationPlan plan = plan(acme, ledger, null, NOW);
+    assertEquals(Phase.AwaitingConsent, plan.phase());
+    assertEquals("DataAccessConsentMissing", readyReason(plan));
+    assertTrue(plan.message().contains("not consented: contacts.read"), plan.message());
+  }
+
+  @Test
+  void whenTheListingLaterRequestsMoreDataTheOldConsentStopsIssuing() {
+    DeliveredCredentials d = delivered(acme, "ac-1", "s3cret-value", NOW, 0);
+    record(acme, d, null);
+    AppListingSpec.DataScope payments = new AppListingSpec.DataScope();
+    payments.scope = "payments.read";
+    payments.description = "payments";
+    ledger.getSpec().dataAccess.add(payments);
+    ActivationPlan plan = plan(acme, ledger, d, NOW.plusSeconds(60));
+    assertEquals(Phase.AwaitingConsent, plan.phase());
+    assertEquals(CredentialAction.NONE, plan.action());
+    assertFalse(plan.ready());
+    assertTrue(plan.message().contains("payments.read"), plan.message());
+  }
+
+  @Test
+  void withFullConsentANewPairIsIssuedWithTheGrantedScopesAndA48HourDeadline() {
+    acme.getSpec().scopes = new ActivationSpec.Scopes();
+    acme.getSpec().scopes.declined = List.of("contacts.read");
+    ActivationPlan plan = plan(acme, ledger, null, NOW);
+    assertEquals(Phase.Active, plan.phase());
+    assertEquals(CredentialAction.ISSUE_NEW_CLIENT, plan.action());
+    assertEquals(List.of("invoices.read"), plan.grantedScopes());
+    assertEquals(NOW.plus(H48), plan.requeueAt());
+    assertEquals("vendor-ledger", plan.vendorNamespace());
+  }
+
+  @Test
+  void aDeliveredSecretWithoutItsRecordIsAdoptedNotReissued() {
+    DeliveredCredentials d = delivered(acme, "ac-1", "s3cret-value", NOW, 0);
+    ActivationPlan plan = plan(acme, ledger, d, NOW.plusSeconds(5));
+    assertEquals(CredentialAction.ADOPT_DELIVERED, plan.action());
+    assertEquals(NOW.plus(H48), plan.requeueAt(), "the deadline comes from the delivered Secret");
+  }
+
+  @Test
+  void aRecordedPairIsLeftAloneAndTheNextLookIsAtItsDeadline() {
+    DeliveredCredentials d = delivered(acme, "ac-1", "s3cret-value", NOW, 0);
+    record(acme, d, null);
+    ActivationPlan plan = plan(acme, ledger, d, NOW.plusSeconds(5));
+    assertEquals(CredentialAction.NONE, plan.action());
+    assertEquals(Phase.Active, plan.phase());
+    assertEquals(NOW.plus(H48), plan.requeueAt());
+  }
+
+  @Test
+  void unusedCredentialsExpireExactlyAtTheirDeadlineAndNotBefore() {
+    DeliveredCredentials d = delivered(acme, "ac-1", "s3cret-value", NOW, 0);
+    record(acme, d, null);
+    ActivationPlan before = plan(acme, ledger, d, NOW.plus(H48).minusMillis(1));
+    assertEquals(Phase.Active, before.phase());
+    assertEquals(CredentialAction.NONE, before.action());
+
+    ActivationPlan at = plan(acme, ledger, d, NOW.plus(H48));
+    assertEquals(Phase.Expired, at.phase());
+    assertEquals(CredentialAction.EXPIRE, at.action());
+    assertTrue(at.message().contains("Raise spec.revision to 1"), at.message());
+  }
+
+  @Test
+  void theLifetimeComesFromTheListingDownToSeconds() {
+    withLifetime(ledger, "45s");
+    ActivationPlan plan = plan(acme, ledger, null, NOW);
+    assertEquals(NOW.plusSeconds(45), plan.requeueAt());
+  }
+
+  @Test
+  void aRecordedFirstUseStopsTheExpiry() {
+    DeliveredCredentials d = delivered(acme, "ac-1", "s3cret-value", NOW, 0);
+    record(acme, d, Times.formatPrecise(NOW.plusSeconds(30)));
+    ActivationPlan plan = plan(acme, ledger, d, NOW.plus(H48).plusSeconds(1));
+    assertEquals(Phase.Active, plan.phase());
+    assertNull(plan.requeueAt());
+  }
+
+  @Test
+  void anExpiredActivationStaysExpiredUntilItsRevisionIsRaised() {
+    DeliveredCredentials d = delivered(acme, "ac-1", "s3cret-value", NOW, 0);
+    record(acme, d, null);
+    acme.getStatus().credential.verifier = null;
+    acme.getStatus().credential.expiredAt = Times.formatPrecise(NOW.plus(H48));
+    ActivationPlan expired = plan(acme, ledger, null, NOW.plus(H48).plusSeconds(10));
+    assertEquals(Phase.Expired, expired.phase());
+    assertEquals(CredentialAction.NONE, expired.action());
+
+    acme.getSpec().revision = 1;
+    ActivationPlan fresh = plan(acme, ledger, null, NOW.plus(H48).plusSeconds(10));
+    assertEquals(CredentialAction.ISSUE_NEW_CLIENT, fresh.action());
+    assertEquals(Phase.Active, fresh.phase());
+  }
+
+  @Test
+  void suspendingWithdrawsTheDeliveredSecretAndRestoringKeepsTheClientId() {
+    DeliveredCredentials d = delivered(acme, "ac-1", "s3cret-value", NOW, 0);
+    record(acme, d, null);
+    acme.getSpec().suspended = true;
+    ActivationPlan suspended = plan(acme, ledger, d, NOW.plusSeconds(10));
+    assertEquals(Phase.Suspended, suspended.phase());
+    assertEquals(CredentialAction.WITHDRAW, suspended.action());
+    assertNull(suspended.requeueAt(), "no expiry while suspended");
+
+    acme.getStatus().credential.verifier = null;
+    acme.getStatus().credential.deliveredTo = null;
+    acme.getSpec().suspended = false;
+    ActivationPlan restored = plan(acme, ledger, null, NOW.plusSeconds(20));
+    assertEquals(CredentialAction.ISSUE_SAME_CLIENT, restored.action());
+    assertEquals(Phase.Active, restored.phase());
+  }
+
+  @Test
+  void aLostDeliveredSecretIsReissuedForTheSameClient() {
+    DeliveredCredentials d = delivered(acme, "ac-1", "s3cret-value", NOW, 0);
+    record(acme, d, null);
+    ActivationPlan plan = plan(acme, ledger, null, NOW.plusSeconds(10));
+    assertEquals(CredentialAction.ISSUE_SAME_CLIENT, plan.action());
+    assertEquals("CredentialsRedelivered", plan.event());
+  }
+
+  @Test
+  void aPlatformBuiltListingWaitsForTheVendorCredentialSecretAndNamesTheMissingKeys() {
+    AppListing oauth = platformListing("crm", AppListingSpec.AuthMethod.OAuth2);
+    Activation a = activation("tenant-acme", "crm", "crm");
+    ActivationPlan noRef = ActivationPlanner.plan(new ActivationPlanner.Observed(a, oauth, List.of(a), null, null, NOW));
+    assertEquals(Phase.AwaitingVendorCredentials, noRef.phase());
+    assertEquals("VendorCredentialsSecretNotSet", readyReason(noRef));
+
+    a.getSpec().vendorCredentialsSecretRef = new ActivationSpec.SecretRef();
+    a.getSpec().vendorCredentialsSecretRef.name = "crm-creds";
+    ActivationPlan missing = ActivationPlanner.plan(
+        new ActivationPlanner.Observed(a, oauth, List.of(a), VendorSecret.missing(), null, NOW));
+    assertEquals("VendorCredentialsSecretNotFound", readyReason(missing));
+
+    ActivationPlan partial = ActivationPlanner.plan(new ActivationPlanner.Observed(a, oauth, List.of(a),
+        new VendorSecret(true, true, Set.of("clientId")), null, NOW));
+    assertEquals("VendorCredentialsIncomplete", readyReason(partial));
+    assertTrue(partial.message().contains("lacks the keys clientSecret, tokenUrl"), partial.message());
+
+    ActivationPlan complete = ActivationPlanner.plan(new ActivationPlanner.Observed(a, oauth, List.of(a),
+        new VendorSecret(true, true, Set.of("clientId", "clientSecret", "tokenUrl")), null, NOW));
+    assertEquals(Phase.Active, complete.phase());
+    assertEquals(CredentialAction.NONE, complete.action(), "Platform-built listings issue no credentials");
+  }
+
+  @Test
+  void eachAuthMethodRequiresItsOwnKeys() {
+    assertEquals(List.of("apiKey"), RequiredKeys.of(AppListingSpec.AuthMethod.ApiKey));
+    assertEquals(List.of("username", "password"), RequiredKeys.of(AppListingSpec.AuthMethod.Basic));
+    assertEquals(List.of("clientId", "clientSecret", "tokenUrl"), RequiredKeys.of(AppListingSpec.AuthMethod.OAuth2));
+    assertEquals(List.of("appId", "appSecret"), RequiredKeys.of(AppListingSpec.AuthMethod.AppCredentials));
+    assertEquals(List.of("shopDomain"), RequiredKeys.of(AppListingSpec.AuthMethod.ShopDomain));
+  }
+}

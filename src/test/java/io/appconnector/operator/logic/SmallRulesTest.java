@@ -1,0 +1,42 @@
+package io.appconnector.operator.logic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.appconnector.operator.Fixtures;
+import io.appconnector.operator.api.v1alpha1.Activation;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class SmallRulesTest {
+
+  @Test
+  void goDurationsParseAsKubernetesWritesThem() {
+    assertEquals(Duration.ofHours(48), GoDuration.parse("48h"));
+    assertEquals(Duration.ofMinutes(90), GoDuration.parse("1h30m"));
+    assertEquals(Duration.ofSeconds(45), GoDuration.parse("45s"));
+    assertEquals(Duration.ofMillis(1500), GoDuration.parse("1.5s"));
+    assertEquals(Duration.ofMillis(250), GoDuration.parse("250ms"));
+    assertThrows(IllegalArgumentException.class, () -> GoDuration.parse("2 days"));
+    assertThrows(IllegalArgumentException.class, () -> GoDuration.parse("48"));
+  }
+
+  @Test
+  void aFeeChangeTakesEffectOnTheFirstDayOfTheNextCalendarMonth() {
+    assertEquals(Instant.parse("2026-12-01T00:00:00Z"), BillingCalendar.effectiveFrom(Instant.parse("2026-11-25T10:00:00Z")));
+    assertEquals(Instant.parse("2027-01-01T00:00:00Z"), BillingCalendar.effectiveFrom(Instant.parse("2026-12-31T23:59:59Z")));
+    assertEquals(Instant.parse("2026-12-01T00:00:00Z"), BillingCalendar.effectiveFrom(Instant.parse("2026-11-01T00:00:00Z")));
+  }
+
+  @Test
+  void deliveredSecretNamesAreDeterministicAndFitKubernetesLimits() {
+    Activation a = Fixtures.activation("tenant-acme", "ledger", "ledger");
+    assertEquals("appconnector-tenant-acme-ledger", DeliveryNames.secretName(a));
+    Activation longName = Fixtures.activation("t".repeat(63), "n".repeat(253), "ledger");
+    String name = DeliveryNames.secretName(longName);
+    assertEquals(253, name.length());
+    assertEquals(name, DeliveryNames.secretName(longName));
+    assertEquals(63, DeliveryNames.labelValue("x".repeat(100)).length());
+  }
+}
