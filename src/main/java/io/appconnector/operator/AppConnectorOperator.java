@@ -5,6 +5,7 @@ import io.appconnector.operator.credentials.CredentialGenerator;
 import io.appconnector.operator.dependent.EventRecorder;
 import io.appconnector.operator.dependent.PlanExecutor;
 import io.appconnector.operator.reconciler.ActivationReconciler;
+import io.appconnector.operator.reconciler.Deadlines;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
@@ -26,6 +27,10 @@ public final class AppConnectorOperator {
    * locking (resourceVersion), not server-side apply; see docs/decisions.md.
    */
   public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock) {
+    return create(client, settings, clock, new Deadlines());
+  }
+
+  public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock, Deadlines deadlines) {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withUseSSAToPatchPrimaryResource(false)
@@ -39,7 +44,7 @@ public final class AppConnectorOperator {
     });
     PlanExecutor executor = new PlanExecutor(client, new CredentialGenerator(), settings.tokenUrl());
     EventRecorder events = new EventRecorder(client, clock, settings.instance());
-    operator.register(new ActivationReconciler(clock, executor, events), c -> {
+    operator.register(new ActivationReconciler(clock, executor, events, deadlines), c -> {
       c.withName("activation");
       if (settings.watchNamespaces().isEmpty()) {
         c.watchingAllNamespaces();

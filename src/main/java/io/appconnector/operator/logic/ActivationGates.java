@@ -61,8 +61,8 @@ public final class ActivationGates {
   }
 
   /**
-   * The activation that holds the listing among those competing with the given one: the oldest
-   * (then by namespace and name) that is not being deleted. Only activations in the same tenant
+   * The activation that holds the listing among those competing with the given one: one already
+   * Active or Suspended, else the oldest (then by namespace and name) that is not being deleted. Only activations in the same tenant
    * compete for a PerTenant listing; all of them for a SingleTenant one.
    */
   static Activation holder(Collection<Activation> sameListing, Activation self, boolean singleTenant) {
@@ -76,9 +76,15 @@ public final class ActivationGates {
       }
     }
     return competing.stream().min(Comparator
-        .comparing((Activation a) -> a.getMetadata().getCreationTimestamp(), Comparator.nullsLast(Comparator.naturalOrder()))
+        .comparing((Activation a) -> holds(a) ? 0 : 1)
+        .thenComparing((Activation a) -> a.getMetadata().getCreationTimestamp(), Comparator.nullsLast(Comparator.naturalOrder()))
         .thenComparing(a -> a.getMetadata().getNamespace())
         .thenComparing(a -> a.getMetadata().getName())).orElse(self);
+  }
+
+  /** Already in use: creation times have one-second resolution, so a holder is never displaced by a tie. */
+  private static boolean holds(Activation a) {
+    return a.getStatus() != null && (a.getStatus().phase == Phase.Active || a.getStatus().phase == Phase.Suspended);
   }
 
   private static boolean sameObject(Activation a, Activation b) {

@@ -43,12 +43,14 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
   private final Clock clock;
   private final PlanExecutor executor;
   private final EventRecorder events;
+  private final Deadlines deadlines;
   private ActivationSources sources;
 
-  public ActivationReconciler(Clock clock, PlanExecutor executor, EventRecorder events) {
+  public ActivationReconciler(Clock clock, PlanExecutor executor, EventRecorder events, Deadlines deadlines) {
     this.clock = clock;
     this.executor = executor;
     this.events = events;
+    this.deadlines = deadlines;
   }
 
   @Override
@@ -71,7 +73,7 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
       Activation fresh = context.getClient().resource(activation).get();
       if (fresh != null && fresh.getStatus() != null && fresh.getStatus().credential != null
           && fresh.getStatus().credential.firstUsedAt != null) {
-        return UpdateControl.<Activation>noUpdate().rescheduleAfter(Duration.ofMillis(1));
+        return UpdateControl.<Activation>noUpdate().rescheduleAfter(Duration.ofMillis(200));
       }
     }
     PlanExecutor.Outcome outcome = executor.execute(activation, plan, delivered, now);
@@ -83,6 +85,7 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
       announce(activation, plan);
     }
     Instant next = nextDeadline(plan, outcome.status());
+    deadlines.set(ResourceID.fromResource(activation), next);
     if (next == null) {
       return UpdateControl.noUpdate();
     }
@@ -100,6 +103,7 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
     executor.cancelPendingFees(activation, now);
     events.normal(activation, "Deactivated", "Deactivated: delivered credentials revoked in every namespace.");
     sources.wakePeers(context, activation);
+    deadlines.set(ResourceID.fromResource(activation), null);
     log.info("deactivated {}/{}", activation.getMetadata().getNamespace(), activation.getMetadata().getName());
     return DeleteControl.defaultDelete();
   }

@@ -1,0 +1,380 @@
+package io.appconnector.operator.reconciler;
+
+import static io.appconnector.operator.Fixtures.activation;
+import static io.appconnector.operator.Fixtures.billable;
+import static io.appconnector.operator.Fixtures.platformListing;
+import static io.appconnector.operator.Fixtures.vendorListing;
+import static io.appconnector.operator.Fixtures.withLifetime;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.appconnector.operator.AppConnectorOperator;
+import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.api.v1alpha1.ActivationSpec;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus.BillingState;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
+import io.appconnector.operator.api.v1alpha1.AppListing;
+import io.appconnector.operator.api.v1alpha1.AppListingSpec;
+import io.appconnector.operator.config.OperatorSettings;
+import io.appconnector.operator.credentials.SecretVerifier;
+import io.appconnector.operator.dependent.DeliveredSecrets;
+import io.appconnector.operator.dependent.FeeRecords;
+import io.appconnector.operator.logic.BillingCalendar;
+import io.appconnector.operator.logic.DeliveredCredentials;
+import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.logic.VendorSecret;
+import io.appconnector.operator.status.Times;
+import io.appconnector.operator.support.Await;
+import io.appconnector.operator.support.TestClock;
+import io.appconnector.operator.usage.FirstUse;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The activation lifecycle end to end, with the operator running as production runs it. Runs
+ * against the Fabric8 mock server and against a real kube-apiserver (subclasses).
+ */
+abstract class ActivationLifecycleScenarios {
+  private static final AtomicInteger RUN = new AtomicInteger();
+
+  protected abstract KubernetesClient client();
+
+  final TestClock clock = new TestClock();
+  Deadlines deadlines;
+  Operator operator;
+  String tenant;
+  String otherTenant;
+  String vendor;
+  String suffix;
+
+  @BeforeEach
+  void namespacesAndOperator() {
+    suffix = getClass().getSimpleName().toLowerCase().replaceAll("[^a-z]", "").substring(0, 6) + RUN.incrementAndGet();
+    tenant = "tenant-" + suffix;
+    otherTenant = "other-" + suffix;
+    vendor = "vendor-" + suffix;
+    for (String ns : List.of(tenant, otherTenant, vendor)) {
+      client().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    }
+    startOperator();
+  }
+
+  @AfterEach
+  void stopOperator() {
+    if (operator != null) {
+      operator.stop();
+      operator = null;
+    }
+  }
+
+  void startOperator() {
+    deadlines = new Deadlines();
+    OperatorSettings settings = new OperatorSettings("https://tokens.example.test/oauth2/token", java.util.Set.of(),
+        "default", false, "test");
+    operator = AppConnectorOperator.create(client(), settings, clock, deadlines);
+    operator.start();
+  }
+
+  void restartOperator() {
+    stopOperator();
+    startOperator();
+  }
+
+  AppListing listing(AppListing listing) {
+    listing.getMetadata().setName(listing.getMetadata().getName() + "-" + suffix);
+    listing.getMetadata().setUid(null);
+    return client().resource(listing).create();
+  }
+
+  Activation create(Activation activation) {
+    activation.getMetadata().setUid(null);
+    activation.getMetadata().setCreationTimestamp(null);
+    activation.getMetadata().setGeneration(null);
+    return client().resource(activation).create();
+  }
+
+  Activation get(String ns, String name) {
+    return client().resources(Activation.class).inNamespace(ns).withName(name).get();
+  }
+
+  Activation awaitPhase(String ns, String name, Phase phase) {
+    return Await.until(ns + "/" + name + " in phase " + phase, () -> get(ns, name),
+        a -> a != null && a.getStatus() != null && a.getStatus().phase == phase);
+  }
+
+  List<Secret> delivered(String ns) {
+    return client().secrets().inNamespace(ns).withLabel(DeliveryNames.ROLE, DeliveryNames.ROLE_DELIVERED).list().getItems();
+  }
+
+  DeliveredCredentials deliveredFor(Activation a) {
+    Secret s = client().secrets().inNamespace(vendor).withName(DeliveryNames.secretName(a)).get();
+    return DeliveredSecrets.read(s);
+  }
+
+  Activation edit(String ns, String name, java.util.function.Consumer<ActivationSpec> change) {
+    return client().resources(Activation.class).inNamespace(ns).withName(name).edit(a -> {
+      change.accept(a.getSpec());
+      return a;
+    });
+  }
+
+  @Test
+  void withFullConsentOnePairIsDeliveredAndRecordedAndNoRetryOrRestartMakesASecond() {
+    AppListing l = listing(vendorListing("ledger", vendor, "invoices.read", "contacts.read"));
+    Activation a = create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read", "contacts.read"));
+    Activation active = awaitPhase(tenant, "ledger", Phase.Active);
+
+    DeliveredCredentials d = deliveredFor(a);
+    assertNotNull(d, "credentials delivered into the vendor's namespace");
+    assertEquals(tenant, client().secrets().inNamespace(vendor).withName(d.name()).get().getMetadata().getLabels()
+        .get(DeliveryNames.TENANT), "labelled with the tenant so the vendor finds it");
+    assertTrue(d.clientSecret().length() >= 43, "at least 256 bits, base64url");
+    assertEquals(List.of("invoices.read", "contacts.read"), d.scopes());
+    var record = active.getStatus().credential;
+    assertEquals(d.clientId(), record.clientId);
+    assertTrue(SecretVerifier.matches(record.verifier, d.clientSecret()), "status keeps a verifier of the secret");
+    assertFalse(Serialization.asJson(active.getStatus()).contains(d.clientSecret()), "status never holds the secret");
+    assertEquals("True", active.getStatus().conditions.stream().filter(c -> c.getType().equals("Ready"))
+        .findFirst().orElseThrow().getStatus());
+    assertEquals(active.getMetadata().getGeneration(), active.getStatus().observedGeneration);
+
+    // A spec change reconciles again; a restart reconciles everything again.
+    edit(tenant, "ledger", s -> s.networkSecurity = ActivationSpec.NetworkSecurity.TrustedOnly);
+    Await.until("the edit observed", () -> get(tenant, "ledger"),
+        x -> x.getStatus().observedGeneration.equals(x.getMetadata().getGeneration()));
+    restartOperator();
+    Await.until("the restarted operator reconciled", () -> deadlines.of(ResourceID.fromResource(a)), java.util.Optional::isPresent);
+    assertEquals(1, delivered(vendor).size(), "exactly one delivered Secret");
+    DeliveredCredentials after = deliveredFor(a);
+    assertEquals(d.clientId(), after.clientId());
+    assertEquals(d.clientSecret(), after.clientSecret());
+    assertEquals(record.clientId, get(tenant, "ledger").getStatus().credential.clientId);
+  }
+
+  @Test
+  void withoutConsentNothingIsIssuedAndTheConditionSaysWhatToDo() {
+    AppListing l = listing(billable(vendorListing("ledger", vendor, "invoices.read")));
+    Activation a = activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read");
+    a.getSpec().consent.feeChangeAccepted = false;
+    create(a);
+    Activation waiting = awaitPhase(tenant, "ledger", Phase.AwaitingConsent);
+    var ready = waiting.getStatus().conditions.stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();
+    assertEquals("False", ready.getStatus());
+    assertEquals("FeeChangeNotAccepted", ready.getReason());
+    assertTrue(ready.getMessage().contains("feeChangeAccepted: true"));
+    assertTrue(delivered(vendor).isEmpty());
+    assertNull(waiting.getStatus().credential);
+  }
+
+  @Test
+  void anUnapprovedOrMissingListingIsRejectedWithAReason() {
+    AppListing draft = vendorListing("draft", vendor, "invoices.read");
+    draft.getSpec().lifecycle = AppListingSpec.Lifecycle.Draft;
+    AppListing l = listing(draft);
+    create(activation(tenant, "draft", l.getMetadata().getName(), "invoices.read"));
+    create(activation(tenant, "ghost", "no-such-listing", "invoices.read"));
+    assertEquals("ListingNotApproved", readyReason(awaitPhase(tenant, "draft", Phase.Rejected)));
+    assertEquals("ListingNotFound", readyReason(awaitPhase(tenant, "ghost", Phase.Rejected)));
+    assertTrue(delivered(vendor).isEmpty());
+
+    // Approving the listing later issues credentials without touching the activation.
+    client().resources(AppListing.class).withName(l.getMetadata().getName())
+        .edit(x -> {
+          x.getSpec().lifecycle = AppListingSpec.Lifecycle.Approved;
+          return x;
+        });
+    awaitPhase(tenant, "draft", Phase.Active);
+  }
+
+  static String readyReason(Activation a) {
+    return a.getStatus().conditions.stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow().getReason();
+  }
+
+  @Test
+  void unusedCredentialsExpireAtTheirDeadlineNotBeforeAndARaisedRevisionIssuesAFreshPair() {
+    AppListing l = listing(withLifetime(vendorListing("short", vendor, "invoices.read"), "2s"));
+    Activation a = create(activation(tenant, "short", l.getMetadata().getName(), "invoices.read"));
+    Activation active = awaitPhase(tenant, "short", Phase.Active);
+    Instant expiresAt = Times.parse(active.getStatus().credential.expiresAt);
+    String firstClient = active.getStatus().credential.clientId;
+
+    Activation expired = awaitPhase(tenant, "short", Phase.Expired);
+    Instant expiredAt = Times.parse(expired.getStatus().credential.expiredAt);
+    assertFalse(expiredAt.isBefore(expiresAt), "never early: expired " + expiredAt + ", deadline " + expiresAt);
+    assertTrue(Duration.between(expiresAt, expiredAt).toMillis() < 1500, "on time: " + expiredAt + " vs " + expiresAt);
+    assertNull(expired.getStatus().credential.verifier, "verifier removed");
+    assertTrue(expired.getStatus().message.contains("Raise spec.revision to 1"));
+    Await.until("delivered Secret removed", () -> delivered(vendor), List::isEmpty);
+    Await.until("an Expired event", () -> events(a), ev -> ev.contains("CredentialsExpired"));
+
+    edit(tenant, "short", s -> s.revision = 1);
+    Activation fresh = Await.until("a fresh pair for revision 1", () -> get(tenant, "short"),
+        x -> x.getStatus().phase == Phase.Active && Long.valueOf(1).equals(x.getStatus().credential.revision));
+    assertNotEquals(firstClient, fresh.getStatus().credential.clientId);
+    assertEquals(1, delivered(vendor).size());
+  }
+
+  List<String> events(Activation a) {
+    return client().events().v1().events().inNamespace(a.getMetadata().getNamespace()).list().getItems().stream()
+        .filter(e -> a.getMetadata().getName().equals(e.getRegarding().getName())).map(e -> e.getReason()).toList();
+  }
+
+  @Test
+  void aRestartOneHourBeforeTheDeadlineNeitherLosesNorShortensTheExpiry() {
+    AppListing l = listing(vendorListing("ledger", vendor, "invoices.read"));
+    Activation a = create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read"));
+    Instant expiresAt = Times.parse(awaitPhase(tenant, "ledger", Phase.Active).getStatus().credential.expiresAt);
+    assertEquals(Duration.ofHours(48), Duration.between(
+        Times.parse(get(tenant, "ledger").getStatus().credential.issuedAt), expiresAt));
+
+    stopOperator();
+    clock.jumpTo(expiresAt.minus(Duration.ofHours(1)));
+    startOperator();
+    Instant scheduled = Await.until("the restarted operator scheduled the expiry",
+        () -> deadlines.of(ResourceID.fromResource(a)), java.util.Optional::isPresent).orElseThrow();
+    assertEquals(expiresAt, scheduled, "the timer comes from status, unchanged by the restart");
+    assertEquals(Phase.Active, get(tenant, "ledger").getStatus().phase);
+
+    stopOperator();
+    clock.jumpTo(expiresAt.minusMillis(1500));
+    startOperator();
+    Activation expired = awaitPhase(tenant, "ledger", Phase.Expired);
+    Instant expiredAt = Times.parse(expired.getStatus().credential.expiredAt);
+    assertFalse(expiredAt.isBefore(expiresAt), "not early: " + expiredAt + " < " + expiresAt);
+    assertTrue(Duration.between(expiresAt, expiredAt).toMillis() < 1500, "on time: " + expiredAt);
+  }
+
+  @Test
+  void aRecordedFirstUseStopsTheExpiry() {
+    AppListing l = listing(vendorListing("ledger", vendor, "invoices.read"));
+    Activation a = create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read"));
+    Activation active = awaitPhase(tenant, "ledger", Phase.Active);
+    String clientId = active.getStatus().credential.clientId;
+    assertEquals(FirstUse.Result.NOT_USABLE, FirstUse.record(client(), tenant, "ledger", "ac-unknown", clock.instant()));
+    assertEquals(FirstUse.Result.RECORDED, FirstUse.record(client(), tenant, "ledger", clientId, clock.instant()));
+    assertEquals(FirstUse.Result.ALREADY_RECORDED, FirstUse.record(client(), tenant, "ledger", clientId, clock.instant()));
+
+    stopOperator();
+    clock.jumpTo(Times.parse(active.getStatus().credential.expiresAt).plusSeconds(60));
+    startOperator();
+    Await.until("the restarted operator reconciled past the deadline",
+        () -> get(tenant, "ledger").getStatus().message, m -> m.contains("in use since"));
+    assertEquals(Phase.Active, get(tenant, "ledger").getStatus().phase);
+    assertEquals(1, delivered(vendor).size());
+    assertTrue(deadlines.of(ResourceID.fromResource(a)).isEmpty(), "no expiry scheduled once used");
+  }
+
+  @Test
+  void suspendingWithdrawsTheSecretAndRestoringBringsBackTheSameClientId() {
+    AppListing l = listing(vendorListing("ledger", vendor, "invoices.read"));
+    create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read"));
+    String clientId = awaitPhase(tenant, "ledger", Phase.Active).getStatus().credential.clientId;
+
+    edit(tenant, "ledger", s -> s.suspended = true);
+    Activation suspended = awaitPhase(tenant, "ledger", Phase.Suspended);
+    assertNull(suspended.getStatus().credential.verifier, "credentials refused while suspended");
+    Await.until("delivered Secret withdrawn", () -> delivered(vendor), List::isEmpty);
+
+    edit(tenant, "ledger", s -> s.suspended = false);
+    Activation restored = awaitPhase(tenant, "ledger", Phase.Active);
+    assertEquals(clientId, restored.getStatus().credential.clientId);
+    DeliveredCredentials d = Await.until("Secret delivered again", () -> deliveredFor(restored), x -> x != null);
+    assertEquals(clientId, d.clientId());
+    assertTrue(SecretVerifier.matches(restored.getStatus().credential.verifier, d.clientSecret()));
+  }
+
+  @Test
+  void deletingAnActivationWhileTheOperatorIsStoppedStillCleansTheVendorNamespace() {
+    AppListing l = listing(vendorListing("ledger", vendor, "invoices.read"));
+    create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read"));
+    awaitPhase(tenant, "ledger", Phase.Active);
+    assertEquals(1, delivered(vendor).size());
+
+    stopOperator();
+    client().resources(Activation.class).inNamespace(tenant).withName("ledger").delete();
+    assertNotNull(get(tenant, "ledger"), "the finalizer holds the activation until the operator cleans up");
+    startOperator();
+    Await.until("the activation is gone", () -> get(tenant, "ledger"), x -> x == null);
+    assertTrue(delivered(vendor).isEmpty(), "delivered Secret removed");
+  }
+
+  @Test
+  void aBillableActivationShowsAPendingFeeChangeThatDeactivationCancels() {
+    AppListing l = listing(billable(vendorListing("ledger", vendor, "invoices.read")));
+    create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read"));
+    Activation active = awaitPhase(tenant, "ledger", Phase.Active);
+    assertEquals(BillingState.FeeChangePending, active.getStatus().billing.state);
+    Instant effective = Times.parse(active.getStatus().billing.effectiveFrom);
+    assertEquals(BillingCalendar.effectiveFrom(Times.parse(active.getStatus().credential.issuedAt)), effective);
+    ConfigMap record = client().configMaps().inNamespace(tenant).withName(active.getStatus().billing.record).get();
+    assertEquals(FeeRecords.STATE_PENDING, record.getData().get("state"));
+
+    client().resources(Activation.class).inNamespace(tenant).withName("ledger").delete();
+    Await.until("the activation is gone", () -> get(tenant, "ledger"), x -> x == null);
+    ConfigMap after = client().configMaps().inNamespace(tenant).withName(record.getMetadata().getName()).get();
+    assertNotNull(after, "the fee record outlives the activation");
+    assertEquals(FeeRecords.STATE_CANCELLED, after.getData().get("state"));
+  }
+
+  @Test
+  void aTenantWithUnlimitedIntegrationsGetsNoFeeChange() {
+    client().namespaces().withName(tenant).edit(n -> {
+      n.getMetadata().setLabels(Map.of(BillingCalendar.UNLIMITED_LABEL, "true"));
+      return n;
+    });
+    AppListing l = listing(billable(vendorListing("ledger", vendor, "invoices.read")));
+    create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read"));
+    assertEquals(BillingState.IncludedInPlan, awaitPhase(tenant, "ledger", Phase.Active).getStatus().billing.state);
+  }
+
+  @Test
+  void aPlatformBuiltListingWaitsForTheMissingKeysAndReactsWhenTheSecretChanges() {
+    AppListing l = listing(platformListing("crm", AppListingSpec.AuthMethod.OAuth2));
+    client().resource(new SecretBuilder().withNewMetadata().withNamespace(tenant).withName("crm-creds")
+        .addToLabels(VendorSecret.LABEL, "true").endMetadata()
+        .addToStringData("clientId", "id-from-vendor").build()).create();
+    Activation a = activation(tenant, "crm", l.getMetadata().getName());
+    a.getSpec().vendorCredentialsSecretRef = new ActivationSpec.SecretRef();
+    a.getSpec().vendorCredentialsSecretRef.name = "crm-creds";
+    create(a);
+    Activation waiting = awaitPhase(tenant, "crm", Phase.AwaitingVendorCredentials);
+    assertTrue(waiting.getStatus().message.contains("clientSecret, tokenUrl"), waiting.getStatus().message);
+    assertFalse(Serialization.asJson(waiting.getStatus()).contains("id-from-vendor"), "values never reach status");
+
+    client().secrets().inNamespace(tenant).withName("crm-creds").edit(s -> new SecretBuilder(s)
+        .addToStringData("clientSecret", "vendor-secret").addToStringData("tokenUrl", "https://crm.example/token").build());
+    awaitPhase(tenant, "crm", Phase.Active);
+  }
+
+  @Test
+  void aSingleTenantListingGoesToTheNextTenantOnlyAfterTheHolderDeactivates() {
+    AppListing single = vendorListing("stock", vendor, "stock.read");
+    single.getSpec().installation = AppListingSpec.Installation.SingleTenant;
+    AppListing l = listing(single);
+    create(activation(tenant, "stock", l.getMetadata().getName(), "stock.read"));
+    awaitPhase(tenant, "stock", Phase.Active);
+    create(activation(otherTenant, "stock", l.getMetadata().getName(), "stock.read"));
+    assertEquals("ListingHeldByAnotherTenant", readyReason(awaitPhase(otherTenant, "stock", Phase.Rejected)));
+
+    client().resources(Activation.class).inNamespace(tenant).withName("stock").delete();
+    awaitPhase(otherTenant, "stock", Phase.Active);
+  }
+}
