@@ -53,9 +53,9 @@ public class EventRecorder {
               .withKind(regarding.getKind()).withNamespace(regarding.getMetadata().getNamespace())
               .withName(regarding.getMetadata().getName()).withUid(regarding.getMetadata().getUid()).build())
           .build()).create();
-    } catch (RuntimeException e) {
-      log.warn("could not record event {} on {}/{}: {}", reason, regarding.getMetadata().getNamespace(),
-          regarding.getMetadata().getName(), e.getMessage());
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      log.warn("could not record event {} on {}/{}: HTTP {} {}", reason, regarding.getMetadata().getNamespace(),
+          regarding.getMetadata().getName(), e.getCode(), e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
     }
   }
 }

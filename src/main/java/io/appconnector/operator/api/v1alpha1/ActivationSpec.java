@@ -64,22 +64,19 @@ public class ActivationSpec {
     public boolean feeChangeAccepted;
 
     @Size(max = 32)
-    @ValidationRule(value = "self.all(s, size(s) <= 64)", message = "a scope name has at most 64 characters")
     @JsonPropertyDescription("The data access accepted: must list exactly the scopes the listing requests.")
-    public List<String> dataAccess;
+    public List<@Size(min = 1, max = 64) String> dataAccess;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Scopes {
     @Size(max = 32)
-    @ValidationRule(value = "self.all(s, size(s) <= 64)", message = "a scope name has at most 64 characters")
     @JsonPropertyDescription("Scopes to grant; default: all consented scopes.")
-    public List<String> allowed;
+    public List<@Size(min = 1, max = 64) String> allowed;
 
     @Size(max = 32)
-    @ValidationRule(value = "self.all(s, size(s) <= 64)", message = "a scope name has at most 64 characters")
     @JsonPropertyDescription("Consented scopes not to grant.")
-    public List<String> declined;
+    public List<@Size(min = 1, max = 64) String> declined;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

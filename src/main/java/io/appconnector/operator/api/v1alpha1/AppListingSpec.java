@@ -63,10 +63,8 @@ public class AppListingSpec {
   public Visibility visibility = Visibility.Public;
 
   @Size(max = 256)
-  @ValidationRule(value = "self.all(t, size(t) <= 63 && t.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'))",
-      message = "each allowed tenant must be a namespace name (lowercase letters, digits and '-', at most 63 characters)")
   @JsonPropertyDescription("Private listings only: the tenant namespaces that may see and activate the listing.")
-  public List<String> allowedTenants;
+  public List<@Size(min = 1, max = 63) @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$") String> allowedTenants;
 
   @Default("PerTenant")
   @JsonPropertyDescription("PerTenant: one credential pair per tenant. SingleTenant: only one tenant may hold the app.")

@@ -15,18 +15,18 @@ public class TrustedNetworkSpec {
 
   @Required
   @Size(min = 1, max = 64)
-  @ValidationRule(value = "self.all(c, size(c) <= 43 && isCIDR(c))",
+  @ValidationRule(value = "self.all(c, isCIDR(c))",
       message = "each entry in cidrs must be a CIDR such as 203.0.113.0/24 or 2001:db8::/32")
-  @ValidationRule(value = "self.all(c, size(c) > 43 || !isCIDR(c) || cidr(c) == cidr(c).masked())",
+  @ValidationRule(value = "self.all(c, !isCIDR(c) || cidr(c) == cidr(c).masked())",
       message = "a CIDR in cidrs has host bits set (for example 10.1.2.3/16); write the network address (10.1.0.0/16)")
   @JsonPropertyDescription("Trusted source networks, IPv4 or IPv6 CIDRs.")
-  public List<String> cidrs;
+  public List<@Size(min = 1, max = 43) String> cidrs;
 
   @Size(max = 64)
-  @ValidationRule(value = "self.all(c, size(c) <= 43 && isCIDR(c))",
+  @ValidationRule(value = "self.all(c, isCIDR(c))",
       message = "each entry in exceptions must be a CIDR such as 203.0.113.128/25 or 2001:db8::/48")
   @JsonPropertyDescription("Ranges inside cidrs that are not trusted.")
-  public List<String> exceptions;
+  public List<@Size(min = 1, max = 43) String> exceptions;
 
   @Size(max = 500)
   public String description;

@@ -1,0 +1,71 @@
+package io.appconnector.operator.support;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real kube-apiserver and etcd (io.fabric8:kube-api-test, offline) built by .ci/kube-binaries.sh.
+ * Without the binaries the integration tests are skipped, except under CI, where they fail.
+ */
+public final class RealApiServer implements AutoCloseable {
+  public static final String VERSION = System.getProperty("kube.api.version", "1.34.4");
+  public static final String SCRIPT = ".ci/kube-binaries.sh";
+
+  private final KubeAPIServer server;
+  private final KubernetesClient client;
+
+  private RealApiServer(KubeAPIServer server, KubernetesClient client) {
+    this.server = server;
+    this.client = client;
+  }
+
+  public static Path binaries() {
+    String dir = System.getenv().getOrDefault("KUBE_API_TEST_DIR", System.getProperty("user.home") + "/.kubeapitest");
+    return Path.of(dir, "k8s", VERSION + "-linux-amd64");
+  }
+
+  /** Starts an API server, or skips the calling test class when the binaries are missing outside CI. */
+  public static RealApiServer start() {
+    Path bin = binaries();
+    boolean present = Files.isExecutable(bin.resolve("kube-apiserver")) && Files.isExecutable(bin.resolve("etcd"))
+        && Files.isExecutable(bin.resolve("kubectl"));
+    if (!present) {
+      String message = "kube-apiserver " + VERSION + " binaries not found in " + bin + "; run " + SCRIPT;
+      if ("true".equals(System.getenv("CI"))) {
+        throw new IllegalStateException(message + " (required under CI)");
+      }
+      Assumptions.abort(message);
+    }
+    KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+        .withApiServerVersion(VERSION)
+        .withOfflineMode(true)
+        .withStartupTimeout(180_000)
+        .withUpdateKubeConfig(false)
+        .build());
+    server.start();
+    KubernetesClient client = new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(server.getKubeConfigYaml())).build();
+    Crds.install(client, true);
+    return new RealApiServer(server, client);
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public String kubeConfigYaml() {
+    return server.getKubeConfigYaml();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.stop();
+  }
+}
