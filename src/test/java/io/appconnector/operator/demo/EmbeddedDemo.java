@@ -1,0 +1,168 @@
+package io.appconnector.operator.demo;
+
+import io.appconnector.operator.AppConnectorOperator;
+import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
+import io.appconnector.operator.config.OperatorSettings;
+import io.appconnector.operator.support.Crds;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The embedded demo: an in-process Kubernetes API (the Fabric8 mock server in CRUD mode), the CRDs
+ * from crds/, the production operator, and examples/ applied; prints what happened to each
+ * activation and waits for the short-lived credentials to expire. Exits non-zero when an
+ * activation does not reach the phase its example expects.
+ */
+public final class EmbeddedDemo {
+  static final String EXPECTED = "examples.appconnector.io/expected-phase";
+  static final String EXPECTED_LATER = "examples.appconnector.io/expected-later";
+  static final PrintStream out = System.out;
+  /** Held so the logger, and its level, is not garbage-collected: the mock server logs every request. */
+  static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  private EmbeddedDemo() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path project = Crds.PROJECT;
+    QUIET.setLevel(java.util.logging.Level.WARNING);
+    KubernetesMockServer server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
+        new io.fabric8.mockwebserver.MockWebServer(), new java.util.HashMap<>(),
+        new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher(), false);
+    server.init();
+    int failures;
+    try (KubernetesClient client = server.createClient()) {
+      out.println("== Embedded Kubernetes API (Fabric8 mock server, CRUD mode) on " + client.getMasterUrl());
+      Crds.install(client, false);
+      out.println("== Installed CRDs: " + Crds.files().stream().map(p -> p.getFileName().toString()).toList());
+      OperatorSettings settings = new OperatorSettings("http://localhost:8080/oauth2/token", java.util.Set.of(),
+          "default", false, "embedded-demo");
+      Operator operator = AppConnectorOperator.create(client, settings, Clock.systemUTC());
+      operator.start();
+      out.println("== Operator started");
+      apply(client, project.resolve("examples"));
+      failures = report(client);
+      failures += watchExpiry(client);
+      operator.stop();
+    } finally {
+      server.destroy();
+    }
+    out.println(failures == 0 ? "== Every activation reached the phase its example expects."
+        : "== " + failures + " activation(s) did not reach the expected phase.");
+    System.exit(failures == 0 ? 0 : 1);
+  }
+
+  static void apply(KubernetesClient client, Path examples) throws IOException {
+    List<Path> files;
+    try (Stream<Path> list = Files.list(examples)) {
+      files = list.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+    }
+    for (Path file : files) {
+      try (InputStream in = Files.newInputStream(file)) {
+        List<HasMetadata> items = client.load(in).items();
+        for (HasMetadata item : items) {
+          client.resource(item).create();
+        }
+        out.println("== Applied " + file.getFileName() + " (" + items.size() + " objects)");
+      }
+    }
+  }
+
+  static List<Activation> activations(KubernetesClient client) {
+    return client.resources(Activation.class).inAnyNamespace().list().getItems().stream()
+        .sorted(Comparator.comparing((Activation a) -> a.getMetadata().getNamespace())
+            .thenComparing(a -> a.getMetadata().getName())).toList();
+  }
+
+  static boolean settled(Activation a) {
+    ActivationStatus s = a.getStatus();
+    return s != null && s.phase != null && a.getMetadata().getGeneration().equals(s.observedGeneration)
+        && String.valueOf(s.phase).equals(expected(a, EXPECTED, String.valueOf(s.phase)));
+  }
+
+  static String expected(Activation a, String key, String otherwise) {
+    Map<String, String> annotations = a.getMetadata().getAnnotations();
+    return annotations == null ? otherwise : annotations.getOrDefault(key, otherwise);
+  }
+
+  static int report(KubernetesClient client) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (Instant.now().isBefore(deadline) && !activations(client).stream().allMatch(EmbeddedDemo::settled)) {
+      Thread.sleep(100);
+    }
+    int failures = 0;
+    out.println();
+    out.printf("%-32s %-26s %-16s %s%n", "TENANT/ACTIVATION", "PHASE (EXPECTED)", "CLIENT ID", "CREDENTIALS / MESSAGE");
+    for (Activation a : activations(client)) {
+      ActivationStatus s = a.getStatus();
+      String phase = s == null || s.phase == null ? "-" : s.phase.name();
+      String expected = expected(a, EXPECTED, phase);
+      boolean ok = phase.equals(expected);
+      failures += ok ? 0 : 1;
+      String clientId = s != null && s.credential != null ? s.credential.clientId : "-";
+      out.printf("%-32s %-26s %-16s %s%n", a.getMetadata().getNamespace() + "/" + a.getMetadata().getName(),
+          phase + (ok ? " (ok)" : " (expected " + expected + ")"), clientId, s == null ? "" : s.message);
+      if (s != null && s.credential != null && s.credential.deliveredTo != null) {
+        out.printf("%-32s %-26s %-16s delivered to Secret %s, scopes %s%n", "", "", "", s.credential.deliveredTo,
+            s.credential.grantedScopes);
+      }
+      if (s != null && s.billing != null && s.billing.state == ActivationStatus.BillingState.FeeChangePending) {
+        out.printf("%-32s %-26s %-16s fee change pending from %s (record ConfigMap %s)%n", "", "", "",
+            s.billing.effectiveFrom, s.billing.record);
+      }
+    }
+    out.println();
+    return failures;
+  }
+
+  /** Waits for activations whose example says they expire, and shows the transition. */
+  static int watchExpiry(KubernetesClient client) throws InterruptedException {
+    int failures = 0;
+    for (Activation a : activations(client)) {
+      String later = expected(a, EXPECTED_LATER, null);
+      if (later == null || a.getStatus() == null || a.getStatus().credential == null) {
+        continue;
+      }
+      Instant expiresAt = Instant.parse(a.getStatus().credential.expiresAt);
+      String id = a.getMetadata().getNamespace() + "/" + a.getMetadata().getName();
+      out.println("== Waiting for " + id + " to expire at " + expiresAt + " (nobody used its credentials) ...");
+      Instant giveUp = expiresAt.plusSeconds(10);
+      Activation now = a;
+      while (Instant.now().isBefore(giveUp) && String.valueOf(now.getStatus().phase).equals("Active")) {
+        Thread.sleep(200);
+        now = client.resources(Activation.class).inNamespace(a.getMetadata().getNamespace())
+            .withName(a.getMetadata().getName()).get();
+      }
+      Phase phase = now.getStatus().phase;
+      boolean ok = later.equals(String.valueOf(phase));
+      failures += ok ? 0 : 1;
+      out.println("== " + id + " is now " + phase + " (at " + now.getStatus().credential.expiredAt
+          + ", deadline " + expiresAt + ", " + Duration.between(expiresAt,
+          Instant.parse(now.getStatus().credential.expiredAt == null ? Instant.now().toString()
+              : now.getStatus().credential.expiredAt)).toMillis() + " ms after it)");
+      out.println("   " + now.getStatus().message);
+      boolean secretGone = client.secrets().inAnyNamespace().withLabel("appconnector.io/activation",
+          a.getMetadata().getName()).list().getItems().stream()
+          .noneMatch(s -> a.getMetadata().getNamespace().equals(s.getMetadata().getLabels().get("appconnector.io/tenant")));
+      out.println("   delivered Secret removed: " + secretGone);
+      failures += secretGone ? 0 : 1;
+    }
+    return failures;
+  }
+}
