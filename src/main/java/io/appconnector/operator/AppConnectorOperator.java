@@ -38,8 +38,9 @@ public final class AppConnectorOperator {
           .withCloseClientOnStop(false)
           .withStopOnInformerErrorDuringStartup(true);
       if (settings.leaderElection()) {
-        o.withLeaderElectionConfiguration(
-            new LeaderElectionConfiguration(LEASE_NAME, settings.operatorNamespace(), settings.instance()));
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, settings.operatorNamespace(),
+            settings.lease().leaseDuration(), settings.lease().renewDeadline(), settings.lease().retryPeriod(),
+            settings.instance(), null, settings.exitOnLostLeadership()));
       }
     });
     PlanExecutor executor = new PlanExecutor(client, new CredentialGenerator(), settings.tokenUrl());

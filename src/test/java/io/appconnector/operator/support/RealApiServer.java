@@ -51,7 +51,13 @@ public final class RealApiServer implements AutoCloseable {
     server.start();
     KubernetesClient client = new KubernetesClientBuilder()
         .withConfig(Config.fromKubeconfig(server.getKubeConfigYaml())).build();
-    Crds.install(client, true);
+    try {
+      Crds.install(client, true);
+    } catch (RuntimeException e) {
+      client.close();
+      server.stop();
+      throw e;
+    }
     return new RealApiServer(server, client);
   }
 

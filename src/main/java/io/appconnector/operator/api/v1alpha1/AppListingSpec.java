@@ -38,7 +38,7 @@ public class AppListingSpec {
   public Category category;
 
   @Size(max = 2048)
-  @ValidationRule(value = "isURL(self) && (self.startsWith('https://') || self.startsWith('http://'))",
+  @ValidationRule(value = "isURL(self) && url(self).getScheme() in ['http', 'https'] && url(self).getHostname() != ''",
       message = "moreInfoUrl must be an absolute http(s) URL")
   @JsonPropertyDescription("Where tenants read more about the app.")
   public String moreInfoUrl;
@@ -147,14 +147,14 @@ public class AppListingSpec {
     @Default("48h")
     @Size(max = 32)
     @ValidationRule(value = "duration(self) >= duration('1s') && duration(self) <= duration('8760h')",
-        message = "unusedCredentialLifetime must be a duration between 1s and 8760h (one year), e.g. 48h")
+        message = "unusedCredentialLifetime must be a duration between 1s and 8760h (one year), e.g. 48h (units: ms, s, m, h; no d)")
     @JsonPropertyDescription("Credentials not used within this time are revoked. Go duration, default 48h.")
     public String unusedCredentialLifetime = "48h";
 
     @Default("1h")
     @Size(max = 32)
     @ValidationRule(value = "duration(self) >= duration('1m') && duration(self) <= duration('24h')",
-        message = "accessTokenLifetime must be a duration between 1m and 24h, e.g. 1h")
+        message = "accessTokenLifetime must be a duration between 1m and 24h, e.g. 1h (units: ms, s, m, h; no d)")
     @JsonPropertyDescription("Lifetime of access tokens issued at the token endpoint. Go duration, default 1h.")
     public String accessTokenLifetime = "1h";
   }

@@ -1,0 +1,237 @@
+package io.appconnector.operator.api;
+
+import static io.appconnector.operator.Fixtures.platformListing;
+import static io.appconnector.operator.Fixtures.vendorListing;
+import static io.appconnector.operator.Fixtures.withLifetime;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.appconnector.operator.api.v1alpha1.AppListing;
+import io.appconnector.operator.api.v1alpha1.AppListingSpec;
+import io.appconnector.operator.api.v1alpha1.AppListingSpec.AuthMethod;
+import io.appconnector.operator.api.v1alpha1.AppListingSpec.DataScope;
+import io.appconnector.operator.api.v1alpha1.AppListingSpec.Lifecycle;
+import io.appconnector.operator.api.v1alpha1.AppListingSpec.Visibility;
+import io.appconnector.operator.support.RealApiServer;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The AppListing CRD's schema bounds and CEL rules, against a real kube-apiserver: each bad listing
+ * is rejected with 422 on the right field and with the rule's message. The last test checks that
+ * every CEL rule message in the AppListing CRD was seen in some rejection.
+ */
+@TestMethodOrder(OrderAnnotation.class)
+class ListingValidationIT {
+  static final Set<String> KINDS = Set.of("AppListing");
+  static final AtomicInteger COUNTER = new AtomicInteger();
+  static RealApiServer api;
+  static ValidationChecks checks;
+
+  @BeforeAll
+  static void startApiServer() {
+    api = RealApiServer.start();
+    checks = new ValidationChecks(api.client());
+  }
+
+  @AfterAll
+  static void stopApiServer() {
+    if (api != null) {
+      api.close();
+    }
+  }
+
+  /** A valid Approved, Public, Vendor-built listing with a unique name, requesting the given scopes. */
+  static AppListing listing(String... scopes) {
+    return vendorListing("crdv-" + COUNTER.incrementAndGet(), "vendor-crdv", scopes);
+  }
+
+  static AppListing withTokenLifetime(AppListing listing, String lifetime) {
+    listing.getSpec().credentialPolicy = new AppListingSpec.CredentialPolicy();
+    listing.getSpec().credentialPolicy.accessTokenLifetime = lifetime;
+    return listing;
+  }
+
+  static DataScope scope(String name) {
+    DataScope d = new DataScope();
+    d.scope = name;
+    d.description = "access to " + name;
+    return d;
+  }
+
+  @Test
+  void aValidListingIsAccepted() {
+    checks.create(listing("invoices.read", "payments.read"));
+  }
+
+  @Test
+  void aPrivateListingWithoutTenantsIsRejected() {
+    String message = "a Private listing must name at least one tenant in allowedTenants";
+    AppListing l = listing();
+    l.getSpec().visibility = Visibility.Private;
+    checks.assertRejected(l, "spec.allowedTenants", message);
+    l.getSpec().allowedTenants = List.of();
+    checks.assertRejected(l, "spec.allowedTenants", message);
+  }
+
+  @Test
+  void aPrivateListingWithTenantsIsAccepted() {
+    AppListing l = listing();
+    l.getSpec().visibility = Visibility.Private;
+    l.getSpec().allowedTenants = List.of("tenant-acme");
+    checks.create(l);
+  }
+
+  @Test
+  void allowedTenantsOnAPublicListingAreRejected() {
+    AppListing l = listing();
+    l.getSpec().allowedTenants = List.of("tenant-acme");
+    checks.assertRejected(l, "spec.allowedTenants", "allowedTenants is only used by Private listings");
+  }
+
+  @Test
+  void aPlatformListingWithoutAuthMethodIsRejected() {
+    AppListing l = platformListing("crdv-" + COUNTER.incrementAndGet(), null);
+    checks.assertRejected(l, "spec.authMethod", "authMethod is required for Platform-built listings");
+  }
+
+  @Test
+  void aVendorListingWithAuthMethodIsRejected() {
+    AppListing l = listing();
+    l.getSpec().authMethod = AuthMethod.ApiKey;
+    checks.assertRejected(l, "spec.authMethod", "and not allowed for Vendor-built ones");
+  }
+
+  @Test
+  void changingDataAccessOfAnApprovedListingIsRejected() {
+    AppListing stored = checks.create(listing("invoices.read"));
+    checks.assertUpdateRejected(stored, l -> l.getSpec().dataAccess.add(scope("payments.read")),
+        "spec.dataAccess", "dataAccess (the requested scopes) can change only while the listing is Draft");
+  }
+
+  @Test
+  void dataAccessCanChangeWhileDraftAsTheRuleMessageAdvises() {
+    AppListing stored = checks.create(listing("invoices.read"));
+    stored = checks.update(stored, l -> l.getSpec().lifecycle = Lifecycle.Draft);
+    stored = checks.update(stored, l -> l.getSpec().dataAccess.add(scope("payments.read")));
+    stored = checks.update(stored, l -> l.getSpec().lifecycle = Lifecycle.Approved);
+    assertEquals(List.of("invoices.read", "payments.read"),
+        stored.getSpec().dataAccess.stream().map(d -> d.scope).toList());
+  }
+
+  @Test
+  void aScopeListedTwiceInDataAccessIsRejected() {
+    AppListing l = listing("invoices.read", "payments.read", "invoices.read");
+    checks.assertRejected(l, "spec.dataAccess", "each scope may be listed only once in dataAccess");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ledgerly.example/apps", "ftp://ledgerly.example/apps", "see our website", "https://"})
+  void aMoreInfoUrlThatIsNotAnHttpUrlIsRejected(String url) {
+    AppListing l = listing();
+    l.getSpec().moreInfoUrl = url;
+    checks.assertRejected(l, "spec.moreInfoUrl", "moreInfoUrl must be an absolute http(s) URL");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0s", "999ms", "8761h", "9000h"})
+  void anUnusedCredentialLifetimeOutOfRangeIsRejected(String lifetime) {
+    checks.assertRejected(withLifetime(listing(), lifetime), "spec.credentialPolicy.unusedCredentialLifetime",
+        "unusedCredentialLifetime must be a duration between 1s and 8760h (one year), e.g. 48h");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"2d", "forever"})
+  void anUnusedCredentialLifetimeThatIsNotAGoDurationIsRejected(String lifetime) {
+    checks.assertRejected(withLifetime(listing(), lifetime), "spec.credentialPolicy.unusedCredentialLifetime",
+        "unusedCredentialLifetime must be a duration between 1s and 8760h (one year), e.g. 48h");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1s", "45s", "48h", "8760h"})
+  void anUnusedCredentialLifetimeInRangeIsAccepted(String lifetime) {
+    checks.create(withLifetime(listing(), lifetime));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"59s", "24h1s", "25h"})
+  void anAccessTokenLifetimeOutOfRangeIsRejected(String lifetime) {
+    checks.assertRejected(withTokenLifetime(listing(), lifetime), "spec.credentialPolicy.accessTokenLifetime",
+        "accessTokenLifetime must be a duration between 1m and 24h, e.g. 1h");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1m", "5m", "24h"})
+  void anAccessTokenLifetimeInRangeIsAccepted(String lifetime) {
+    checks.create(withTokenLifetime(listing(), lifetime));
+  }
+
+  @Test
+  void anUnknownLifecycleIsRejected() {
+    GenericKubernetesResource l = withSpecField(listing(), "lifecycle", "Live");
+    checks.assertRejected(l, "spec.lifecycle", "Unsupported value: \"Live\"");
+  }
+
+  @Test
+  void aListingWithoutVendorIsRejected() {
+    AppListing l = listing();
+    l.getSpec().vendor = null;
+    checks.assertRejected(l, "spec.vendor", "Required value");
+  }
+
+  @Test
+  void aVendorNamespaceThatIsNotADnsLabelIsRejected() {
+    AppListing l = listing();
+    l.getSpec().vendor.namespace = "Bad_NS";
+    checks.assertRejected(l, "spec.vendor.namespace", "should match");
+  }
+
+  @Test
+  void anEmptyDisplayNameIsRejected() {
+    AppListing l = listing();
+    l.getSpec().displayName = "";
+    checks.assertRejected(l, "spec.displayName", "should be at least 1 chars long");
+  }
+
+  @Test
+  void aTenantNameLongerThanANamespaceNameIsRejected() {
+    AppListing l = listing();
+    l.getSpec().visibility = Visibility.Private;
+    l.getSpec().allowedTenants = List.of("t".repeat(64));
+    checks.assertRejected(l, "spec.allowedTenants[0]", "Too long");
+  }
+
+  @Test
+  void moreThan256TenantsAreRejected() {
+    AppListing l = listing();
+    l.getSpec().visibility = Visibility.Private;
+    l.getSpec().allowedTenants = IntStream.rangeClosed(1, 257).mapToObj(i -> "tenant-" + i).toList();
+    checks.assertRejected(l, "spec.allowedTenants", "must have at most 256 items");
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void everyCelRuleOfTheListingCrdIsSeenRejectingAnObject() {
+    checks.assertEveryRuleMessageObserved(KINDS);
+  }
+
+  /** The listing as an untyped object with one spec field set to a value the Java types cannot hold. */
+  @SuppressWarnings("unchecked")
+  static GenericKubernetesResource withSpecField(AppListing listing, String field, Object value) {
+    GenericKubernetesResource raw = api.client().getKubernetesSerialization()
+        .convertValue(listing, GenericKubernetesResource.class);
+    ((Map<String, Object>) raw.getAdditionalProperties().get("spec")).put(field, value);
+    return raw;
+  }
+}

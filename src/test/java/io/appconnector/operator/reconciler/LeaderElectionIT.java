@@ -1,0 +1,91 @@
+package io.appconnector.operator.reconciler;
+
+import static io.appconnector.operator.Fixtures.activation;
+import static io.appconnector.operator.Fixtures.vendorListing;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.appconnector.operator.AppConnectorOperator;
+import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
+import io.appconnector.operator.config.OperatorSettings;
+import io.appconnector.operator.config.OperatorSettings.LeaseTimings;
+import io.appconnector.operator.support.Await;
+import io.appconnector.operator.support.RealApiServer;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Two replicas with leader election against a real API server: one reconciles; stopping it hands over. */
+class LeaderElectionIT {
+  static RealApiServer api;
+  static final LeaseTimings FAST = new LeaseTimings(Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500));
+
+  @BeforeAll
+  static void startApiServer() {
+    api = RealApiServer.start();
+  }
+
+  @AfterAll
+  static void stopApiServer() {
+    if (api != null) {
+      api.close();
+    }
+  }
+
+  static Operator replica(KubernetesClient client, String identity, Deadlines deadlines) {
+    // Production exits the process when it loses the lease; these replicas share one test JVM.
+    OperatorSettings settings = new OperatorSettings("https://tokens.example.test/oauth2/token", Set.of(),
+        "default", false, identity).withLeaderElection(identity, FAST, false);
+    Operator operator = AppConnectorOperator.create(client, settings, Clock.systemUTC(), deadlines);
+    operator.start();
+    return operator;
+  }
+
+  static String holder(KubernetesClient client) {
+    Lease lease = client.leases().inNamespace("default").withName(AppConnectorOperator.LEASE_NAME).get();
+    return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
+  @Test
+  void onlyTheLeaderReconcilesAndStoppingItHandsOver() {
+    KubernetesClient client = api.client();
+    for (String ns : new String[] {"le-tenant", "le-tenant-2", "le-vendor"}) {
+      client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    }
+    client.resource(vendorListing("le-ledger", "le-vendor", "invoices.read")).create();
+
+    Deadlines first = new Deadlines();
+    Deadlines second = new Deadlines();
+    Operator a = replica(client, "replica-a", first);
+    Await.until("replica-a holds the lease", () -> holder(client), "replica-a"::equals);
+    Operator b = replica(client, "replica-b", second);
+    try {
+      Activation one = client.resource(activation("le-tenant", "one", "le-ledger", "invoices.read")).create();
+      Await.until("one Active", () -> client.resource(one).get(), x -> x.getStatus() != null && x.getStatus().phase == Phase.Active);
+      Await.until("the leader reconciled", () -> first.of(ResourceID.fromResource(one)), java.util.Optional::isPresent);
+      assertTrue(second.of(ResourceID.fromResource(one)).isEmpty(), "the follower did not");
+      assertEquals("replica-a", holder(client));
+
+      a.stop();
+      Await.until("replica-b takes over the lease", () -> holder(client), "replica-b"::equals, Duration.ofSeconds(30));
+      Activation two = client.resource(activation("le-tenant-2", "two", "le-ledger", "invoices.read")).create();
+      Await.until("two Active under the new leader", () -> client.resource(two).get(),
+          x -> x.getStatus() != null && x.getStatus().phase == Phase.Active);
+      Await.until("the new leader reconciled", () -> second.of(ResourceID.fromResource(two)), java.util.Optional::isPresent);
+      assertTrue(first.of(ResourceID.fromResource(two)).isEmpty(), "the stopped replica does not");
+      assertTrue(second.of(ResourceID.fromResource(one)).isPresent(), "the new leader took over existing activations");
+    } finally {
+      a.stop();
+      b.stop();
+    }
+  }
+}
