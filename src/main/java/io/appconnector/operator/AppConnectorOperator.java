@@ -45,7 +45,7 @@ public final class AppConnectorOperator {
     });
     PlanExecutor executor = new PlanExecutor(client, new CredentialGenerator(), settings.tokenUrl());
     EventRecorder events = new EventRecorder(client, clock, settings.instance());
-    operator.register(new ActivationReconciler(clock, executor, events, deadlines), c -> {
+    operator.register(new ActivationReconciler(clock, executor, events, deadlines, settings.api()), c -> {
       c.withName("activation");
       if (settings.watchNamespaces().isEmpty()) {
         c.watchingAllNamespaces();

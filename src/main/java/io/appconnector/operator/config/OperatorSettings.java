@@ -2,6 +2,7 @@ package io.appconnector.operator.config;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -16,9 +17,10 @@ import java.util.stream.Collectors;
  * @param instance this replica's name (leader identity, Events)
  * @param lease lease duration, renew deadline and retry period of the leader election
  * @param exitOnLostLeadership whether a replica that loses the lease exits (the pod restarts)
+ * @param api the tenant API pods that TrustedOnly activations fence, unless a listing or tenant says otherwise
  */
 public record OperatorSettings(String tokenUrl, Set<String> watchNamespaces, String operatorNamespace,
-    boolean leaderElection, String instance, LeaseTimings lease, boolean exitOnLostLeadership) {
+    boolean leaderElection, String instance, LeaseTimings lease, boolean exitOnLostLeadership, ApiPods api) {
 
   public static final String DEFAULT_TOKEN_URL = "http://appconnector-operator.appconnector-system.svc:8080/oauth2/token";
 
@@ -28,9 +30,35 @@ public record OperatorSettings(String tokenUrl, Set<String> watchNamespaces, Str
         new LeaseTimings(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
   }
 
+  /** The tenant's API pods: a label selector and their TCP ports. */
+  public record ApiPods(Map<String, String> selector, List<Integer> ports) {
+    public static final ApiPods DEFAULT = new ApiPods(Map.of("app.kubernetes.io/component", "api"), List.of(8443));
+
+    /** Parses "k=v,k2=v2" and "8443,9443". */
+    public static ApiPods parse(String selector, String ports) {
+      Map<String, String> labels = new java.util.TreeMap<>();
+      for (String pair : selector.split(",")) {
+        if (!pair.isBlank()) {
+          String[] kv = pair.split("=", 2);
+          if (kv.length != 2 || kv[0].isBlank()) {
+            throw new IllegalArgumentException("API pod selector '" + selector + "' must be key=value pairs separated by commas");
+          }
+          labels.put(kv[0].trim(), kv[1].trim());
+        }
+      }
+      List<Integer> numbers = Arrays.stream(ports.split(",")).map(String::trim).filter(p -> !p.isEmpty())
+          .map(Integer::valueOf).toList();
+      if (labels.isEmpty() || numbers.isEmpty()) {
+        throw new IllegalArgumentException("API pods need a non-empty selector and at least one port");
+      }
+      return new ApiPods(Map.copyOf(labels), numbers);
+    }
+  }
+
   public OperatorSettings(String tokenUrl, Set<String> watchNamespaces, String operatorNamespace,
       boolean leaderElection, String instance) {
-    this(tokenUrl, watchNamespaces, operatorNamespace, leaderElection, instance, LeaseTimings.DEFAULT, true);
+    this(tokenUrl, watchNamespaces, operatorNamespace, leaderElection, instance, LeaseTimings.DEFAULT, true,
+        ApiPods.DEFAULT);
   }
 
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
@@ -42,11 +70,13 @@ public record OperatorSettings(String tokenUrl, Set<String> watchNamespaces, Str
         Boolean.parseBoolean(env.getOrDefault("LEADER_ELECTION", "false")),
         env.getOrDefault("HOSTNAME", "appconnector-operator"),
         LeaseTimings.DEFAULT,
-        true);
+        true,
+        ApiPods.parse(env.getOrDefault("API_POD_SELECTOR", "app.kubernetes.io/component=api"),
+            env.getOrDefault("API_PORTS", "8443")));
   }
 
   public OperatorSettings withLeaderElection(String instance, LeaseTimings lease, boolean exitOnLostLeadership) {
     return new OperatorSettings(tokenUrl, watchNamespaces, operatorNamespace, true, instance, lease,
-        exitOnLostLeadership);
+        exitOnLostLeadership, api);
   }
 }

@@ -32,6 +32,7 @@ public class PlanExecutor {
   private final CredentialGenerator generator;
   private final DeliveredSecrets deliveredSecrets;
   private final FeeRecords feeRecords;
+  private final NetworkPolicies networkPolicies;
   private final String tokenUrl;
 
   public PlanExecutor(KubernetesClient client, CredentialGenerator generator, String tokenUrl) {
@@ -39,7 +40,14 @@ public class PlanExecutor {
     this.generator = generator;
     this.deliveredSecrets = new DeliveredSecrets(client);
     this.feeRecords = new FeeRecords(client);
+    this.networkPolicies = new NetworkPolicies(client);
     this.tokenUrl = tokenUrl;
+  }
+
+  /** Makes the activation's trusted-network NetworkPolicy match the plan (null: none). */
+  public void fence(Activation activation, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy desired,
+      io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy existing) {
+    networkPolicies.reconcile(activation, desired, existing);
   }
 
   /** The new status, and what must be deleted once it is written. */

@@ -2,6 +2,7 @@ package io.appconnector.operator.logic;
 
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,10 +14,11 @@ import java.util.List;
  * @param lifetime how long issued credentials may stay unused (Vendor-built listings)
  * @param vendorNamespace where credentials are delivered (Vendor-built listings)
  * @param billable whether this activation changes the tenant's fees
+ * @param networkPolicy the NetworkPolicy that should exist for this activation, or null for none
  */
 public record ActivationPlan(Phase phase, String message, List<Condition> conditions, CredentialAction action,
     List<String> grantedScopes, Duration lifetime, String vendorNamespace, boolean billable, Instant requeueAt,
-    String event) {
+    String event, NetworkPolicy networkPolicy) {
 
   public boolean ready() {
     return phase == Phase.Active;

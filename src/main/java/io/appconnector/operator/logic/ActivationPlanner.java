@@ -12,7 +12,11 @@ import io.appconnector.operator.api.v1alpha1.AppListingSpec;
 import io.appconnector.operator.credentials.SecretVerifier;
 import io.appconnector.operator.status.Conditions;
 import io.appconnector.operator.status.Times;
+import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
+import io.appconnector.operator.config.OperatorSettings.ApiPods;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,12 +33,45 @@ public final class ActivationPlanner {
   private ActivationPlanner() {
   }
 
-  /** Everything the decision depends on. {@code delivered} is the Secret delivered for this activation, if any. */
+  /**
+   * Everything the decision depends on. {@code delivered} is the Secret delivered for this
+   * activation, if any; {@code tenant}, {@code networks} and {@code tenantPolicies} are the
+   * tenant's Namespace, TrustedNetworks and the operator's NetworkPolicies in it.
+   */
   public record Observed(Activation activation, AppListing listing, Collection<Activation> sameListing,
-      VendorSecret vendorSecret, DeliveredCredentials delivered, Instant now) {
+      VendorSecret vendorSecret, DeliveredCredentials delivered, Instant now, Namespace tenant,
+      Collection<TrustedNetwork> networks, Collection<NetworkPolicy> tenantPolicies, ApiPods apiPods) {
+
+    public Observed(Activation activation, AppListing listing, Collection<Activation> sameListing,
+        VendorSecret vendorSecret, DeliveredCredentials delivered, Instant now) {
+      this(activation, listing, sameListing, vendorSecret, delivered, now, null, List.of(), List.of(), ApiPods.DEFAULT);
+    }
   }
 
+  /** The credential plan, then the network fence for what is Active. */
   public static ActivationPlan plan(Observed in) {
+    ActivationPlan plan = credentials(in);
+    if (in.listing() == null) {
+      return plan;
+    }
+    NetworkFence.Fence fence = NetworkFence.decide(in.activation(), in.listing().getSpec(), plan.ready(), in.tenant(),
+        in.networks(), in.tenantPolicies(), in.apiPods());
+    if (fence.condition() == null) {
+      return plan;
+    }
+    List<Condition> conditions = new ArrayList<>(plan.conditions());
+    conditions.add(conditions.size() - 1, fence.condition());
+    String message = plan.message();
+    if (fence.blocksReady()) {
+      conditions.set(conditions.size() - 1, Conditions.of(READY, false, fence.condition().getReason(),
+          fence.condition().getMessage()));
+      message = fence.condition().getMessage();
+    }
+    return new ActivationPlan(plan.phase(), message, conditions, plan.action(), plan.grantedScopes(), plan.lifetime(),
+        plan.vendorNamespace(), plan.billable(), plan.requeueAt(), plan.event(), fence.policy());
+  }
+
+  private static ActivationPlan credentials(Observed in) {
     Activation activation = in.activation();
     List<Condition> conditions = new ArrayList<>();
     Gate listingGate = ActivationGates.listing(activation, in.listing(), in.sameListing());
@@ -67,13 +104,13 @@ public final class ActivationPlanner {
       String message = "Suspended: the platform's connector is paused for this tenant. Set spec.suspended: false to restore.";
       conditions.add(Conditions.of(READY, false, "Suspended", message));
       return new ActivationPlan(Phase.Suspended, message, conditions, CredentialAction.NONE, granted, null, null,
-          billable, null, null);
+          billable, null, null, null);
     }
     String message = "Active: the platform's connector is unlocked and uses the credentials in Secret '"
         + activation.getSpec().vendorCredentialsSecretRef.name + "'.";
     conditions.add(Conditions.of(READY, true, "Active", message));
     return new ActivationPlan(Phase.Active, message, conditions, CredentialAction.NONE, granted, null, null,
-        billable, null, null);
+        billable, null, null, null);
   }
 
   private static ActivationPlan vendorBuilt(Observed in, AppListingSpec listing, List<Condition> conditions,
@@ -145,7 +182,8 @@ public final class ActivationPlanner {
       boolean billable, Instant requeueAt, String event) {
     conditions.add(Conditions.of(CREDENTIALS_ISSUED, issued, reason, message));
     conditions.add(Conditions.of(READY, phase == Phase.Active, reason, message));
-    return new ActivationPlan(phase, message, conditions, action, granted, lifetime, vendorNs, billable, requeueAt, event);
+    return new ActivationPlan(phase, message, conditions, action, granted, lifetime, vendorNs, billable, requeueAt, event,
+        null);
   }
 
   private static ActivationPlan blocked(Gate gate, List<Condition> conditions, Observed in) {
@@ -155,7 +193,7 @@ public final class ActivationPlanner {
     boolean suspendedWithSecret = in.activation().getSpec().suspended && in.delivered() != null;
     return new ActivationPlan(gate.phase(), gate.message(), conditions,
         suspendedWithSecret ? CredentialAction.WITHDRAW : CredentialAction.NONE, List.of(), null,
-        in.listing() == null ? null : in.listing().getSpec().vendor.namespace, false, null, null);
+        in.listing() == null ? null : in.listing().getSpec().vendor.namespace, false, null, null, null);
   }
 
   private static Condition condition(Gate gate) {

@@ -3,6 +3,7 @@ package io.appconnector.operator.reconciler;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus;
 import io.appconnector.operator.api.v1alpha1.AppListing;
+import io.appconnector.operator.config.OperatorSettings.ApiPods;
 import io.appconnector.operator.dependent.EventRecorder;
 import io.appconnector.operator.dependent.PlanExecutor;
 import io.appconnector.operator.logic.ActivationPlan;
@@ -44,9 +45,12 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
   private final PlanExecutor executor;
   private final EventRecorder events;
   private final Deadlines deadlines;
+  private final ApiPods apiPods;
   private ActivationSources sources;
 
-  public ActivationReconciler(Clock clock, PlanExecutor executor, EventRecorder events, Deadlines deadlines) {
+  public ActivationReconciler(Clock clock, PlanExecutor executor, EventRecorder events, Deadlines deadlines,
+      ApiPods apiPods) {
+    this.apiPods = apiPods;
     this.clock = clock;
     this.executor = executor;
     this.events = events;
@@ -66,8 +70,9 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
     Collection<Activation> peers = sources.peers(context, activation);
     VendorSecret vendorSecret = sources.vendorSecret(activation);
     DeliveredCredentials delivered = sources.delivered(activation, listing);
-    ActivationPlan plan = ActivationPlanner.plan(
-        new ActivationPlanner.Observed(activation, listing, peers, vendorSecret, delivered, now));
+    ActivationPlan plan = ActivationPlanner.plan(new ActivationPlanner.Observed(activation, listing, peers,
+        vendorSecret, delivered, now, sources.namespace(activation), sources.trustedNetworks(activation),
+        sources.tenantPolicies(activation), apiPods));
     if (plan.action() == CredentialAction.EXPIRE) {
       // The cache may not show a first use recorded a moment ago: decide expiry on a fresh read.
       Activation fresh = context.getClient().resource(activation).get();
@@ -76,6 +81,8 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
         return UpdateControl.<Activation>noUpdate().rescheduleAfter(Duration.ofMillis(200));
       }
     }
+    // The fence goes up before credentials are delivered, and comes down once they are not needed.
+    executor.fence(activation, plan.networkPolicy(), sources.policy(activation));
     PlanExecutor.Outcome outcome = executor.execute(activation, plan, delivered, now);
     boolean changed = writeStatusIfChanged(activation, outcome.status(), context);
     if (outcome.deleteAfterStatus() != null) {
@@ -101,6 +108,7 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
       executor.delete(activation, delivered);
     }
     executor.cancelPendingFees(activation, now);
+    executor.fence(activation, null, sources.policy(activation));
     events.normal(activation, "Deactivated", "Deactivated: delivered credentials revoked in every namespace.");
     sources.wakePeers(context, activation);
     deadlines.set(ResourceID.fromResource(activation), null);

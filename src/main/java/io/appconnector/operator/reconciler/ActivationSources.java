@@ -6,7 +6,11 @@ import io.appconnector.operator.dependent.DeliveredSecrets;
 import io.appconnector.operator.logic.DeliveredCredentials;
 import io.appconnector.operator.logic.DeliveryNames;
 import io.appconnector.operator.logic.VendorSecret;
+import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
+import io.appconnector.operator.logic.NetworkFence;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -35,6 +39,9 @@ class ActivationSources {
   private final InformerEventSource<AppListing, Activation> listings;
   private final InformerEventSource<Secret, Activation> vendorSecrets;
   private final InformerEventSource<Secret, Activation> delivered;
+  private final InformerEventSource<TrustedNetwork, Activation> trustedNetworks;
+  private final InformerEventSource<NetworkPolicy, Activation> policies;
+  private final InformerEventSource<Namespace, Activation> namespaces;
   private final SimpleInboundEventSource<Activation> peers = new SimpleInboundEventSource<>("peers");
   private final KubernetesClient client;
 
@@ -61,10 +68,47 @@ class ActivationSources {
         .withLabelSelector(DeliveryNames.DELIVERED_SELECTOR)
         .withSecondaryToPrimaryMapper(ActivationSources::owner)
         .build(), context);
+
+    trustedNetworks = new InformerEventSource<>(InformerEventSourceConfiguration.from(TrustedNetwork.class, Activation.class)
+        .withName("trusted-networks")
+        .withSecondaryToPrimaryMapper(n -> ids(primaries.list(n.getMetadata().getNamespace()).toList()))
+        .build(), context);
+
+    policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(NetworkPolicy.class, Activation.class)
+        .withName("trusted-network-policies")
+        .withLabelSelector(DeliveryNames.MANAGED_BY + "=" + DeliveryNames.OPERATOR + "," + DeliveryNames.ROLE + "="
+            + NetworkFence.ROLE_POLICY)
+        // Every activation of the tenant: an Unrestricted one reports when a shared policy fences its pods.
+        .withSecondaryToPrimaryMapper(p -> ids(primaries.list(p.getMetadata().getNamespace()).toList()))
+        .build(), context);
+
+    namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, Activation.class)
+        .withName("tenant-namespaces").withWatchAllNamespaces().withFollowControllerNamespacesChanges(false)
+        .withSecondaryToPrimaryMapper(n -> ids(primaries.list(n.getMetadata().getName()).toList()))
+        .build(), context);
   }
 
   List<EventSource<?, Activation>> all() {
-    return List.of(listings, vendorSecrets, delivered, peers);
+    return List.of(listings, vendorSecrets, delivered, trustedNetworks, policies, namespaces, peers);
+  }
+
+  List<TrustedNetwork> trustedNetworks(Activation activation) {
+    return trustedNetworks.list(activation.getMetadata().getNamespace()).toList();
+  }
+
+  /** The trusted-network policies the operator keeps in the activation's namespace. */
+  List<NetworkPolicy> tenantPolicies(Activation activation) {
+    return policies.list(activation.getMetadata().getNamespace()).toList();
+  }
+
+  NetworkPolicy policy(Activation activation) {
+    String ref = activation.getMetadata().getNamespace() + "/" + activation.getMetadata().getName();
+    return tenantPolicies(activation).stream().filter(p -> p.getMetadata().getAnnotations() != null
+        && ref.equals(p.getMetadata().getAnnotations().get(DeliveryNames.ACTIVATION_REF))).findFirst().orElse(null);
+  }
+
+  Namespace namespace(Activation activation) {
+    return namespaces.get(new ResourceID(activation.getMetadata().getNamespace())).orElse(null);
   }
 
   AppListing listing(Activation activation) {

@@ -52,89 +52,7 @@ import org.junit.jupiter.api.Test;
  * The activation lifecycle end to end, with the operator running as production runs it. Runs
  * against the Fabric8 mock server and against a real kube-apiserver (subclasses).
  */
-abstract class ActivationLifecycleScenarios {
-  private static final AtomicInteger RUN = new AtomicInteger();
-
-  protected abstract KubernetesClient client();
-
-  final TestClock clock = new TestClock();
-  Deadlines deadlines;
-  Operator operator;
-  String tenant;
-  String otherTenant;
-  String vendor;
-  String suffix;
-
-  @BeforeEach
-  void namespacesAndOperator() {
-    suffix = getClass().getSimpleName().toLowerCase().replaceAll("[^a-z]", "").substring(0, 6) + RUN.incrementAndGet();
-    tenant = "tenant-" + suffix;
-    otherTenant = "other-" + suffix;
-    vendor = "vendor-" + suffix;
-    for (String ns : List.of(tenant, otherTenant, vendor)) {
-      client().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-    }
-    startOperator();
-  }
-
-  @AfterEach
-  void stopOperator() {
-    if (operator != null) {
-      operator.stop();
-      operator = null;
-    }
-  }
-
-  void startOperator() {
-    deadlines = new Deadlines();
-    OperatorSettings settings = new OperatorSettings("https://tokens.example.test/oauth2/token", java.util.Set.of(),
-        "default", false, "test");
-    operator = AppConnectorOperator.create(client(), settings, clock, deadlines);
-    operator.start();
-  }
-
-  void restartOperator() {
-    stopOperator();
-    startOperator();
-  }
-
-  AppListing listing(AppListing listing) {
-    listing.getMetadata().setName(listing.getMetadata().getName() + "-" + suffix);
-    listing.getMetadata().setUid(null);
-    return client().resource(listing).create();
-  }
-
-  Activation create(Activation activation) {
-    activation.getMetadata().setUid(null);
-    activation.getMetadata().setCreationTimestamp(null);
-    activation.getMetadata().setGeneration(null);
-    return client().resource(activation).create();
-  }
-
-  Activation get(String ns, String name) {
-    return client().resources(Activation.class).inNamespace(ns).withName(name).get();
-  }
-
-  Activation awaitPhase(String ns, String name, Phase phase) {
-    return Await.until(ns + "/" + name + " in phase " + phase, () -> get(ns, name),
-        a -> a != null && a.getStatus() != null && a.getStatus().phase == phase);
-  }
-
-  List<Secret> delivered(String ns) {
-    return client().secrets().inNamespace(ns).withLabel(DeliveryNames.ROLE, DeliveryNames.ROLE_DELIVERED).list().getItems();
-  }
-
-  DeliveredCredentials deliveredFor(Activation a) {
-    Secret s = client().secrets().inNamespace(vendor).withName(DeliveryNames.secretName(a)).get();
-    return DeliveredSecrets.read(s);
-  }
-
-  Activation edit(String ns, String name, java.util.function.Consumer<ActivationSpec> change) {
-    return client().resources(Activation.class).inNamespace(ns).withName(name).edit(a -> {
-      change.accept(a.getSpec());
-      return a;
-    });
-  }
+abstract class ActivationLifecycleScenarios extends OperatorScenarios {
 
   @Test
   void withFullConsentOnePairIsDeliveredAndRecordedAndNoRetryOrRestartMakesASecond() {
@@ -204,9 +122,6 @@ abstract class ActivationLifecycleScenarios {
     awaitPhase(tenant, "draft", Phase.Active);
   }
 
-  static String readyReason(Activation a) {
-    return a.getStatus().conditions.stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow().getReason();
-  }
 
   @Test
   void unusedCredentialsExpireAtTheirDeadlineNotBeforeAndARaisedRevisionIssuesAFreshPair() {
@@ -232,10 +147,6 @@ abstract class ActivationLifecycleScenarios {
     assertEquals(1, delivered(vendor).size());
   }
 
-  List<String> events(Activation a) {
-    return client().events().v1().events().inNamespace(a.getMetadata().getNamespace()).list().getItems().stream()
-        .filter(e -> a.getMetadata().getName().equals(e.getRegarding().getName())).map(e -> e.getReason()).toList();
-  }
 
   @Test
   void aRestartOneHourBeforeTheDeadlineNeitherLosesNorShortensTheExpiry() {

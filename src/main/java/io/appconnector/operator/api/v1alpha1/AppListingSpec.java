@@ -83,6 +83,9 @@ public class AppListingSpec {
 
   public CredentialPolicy credentialPolicy;
 
+  @JsonPropertyDescription("Which API pods TrustedOnly activations of this listing fence, when not the operator's default.")
+  public NetworkOverride network;
+
   /** The credential policy with defaults filled in. */
   public CredentialPolicy credentialPolicy() {
     return credentialPolicy == null ? new CredentialPolicy() : credentialPolicy;
@@ -140,6 +143,17 @@ public class AppListingSpec {
     @Size(min = 1, max = 500)
     @JsonPropertyDescription("What data the scope gives access to, shown at consent.")
     public String description;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class NetworkOverride {
+    @Size(max = 16)
+    @JsonPropertyDescription("Labels selecting the tenant's API pods this app calls (matchLabels).")
+    public java.util.Map<String, @Size(max = 63) String> apiPodSelector;
+
+    @Size(max = 16)
+    @JsonPropertyDescription("TCP ports of the API pods.")
+    public List<@io.fabric8.generator.annotation.Min(1) @io.fabric8.generator.annotation.Max(65535) Integer> apiPorts;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,0 +1,131 @@
+package io.appconnector.operator.token;
+
+import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.api.v1alpha1.ActivationSpec.NetworkSecurity;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus.Credential;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
+import io.appconnector.operator.api.v1alpha1.AppListing;
+import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
+import io.appconnector.operator.credentials.SecretVerifier;
+import io.appconnector.operator.logic.GoDuration;
+import io.appconnector.operator.status.Times;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Decides whether presented client credentials may be exchanged for a token: a pure function of
+ * the cached activation, its listing, the tenant's trusted networks, the source address and the
+ * time. Every refusal carries a reason for the operator's log; the client only ever hears
+ * invalid_client.
+ */
+public final class ExchangeRules {
+  public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofHours(1);
+  /** Compared against when the client is unknown, so an unknown ID costs what a wrong secret costs. */
+  private static final String DECOY_VERIFIER = SecretVerifier.create(UUID.randomUUID().toString());
+
+  private ExchangeRules() {
+  }
+
+  public enum Refusal {
+    UNKNOWN_CLIENT, WRONG_SECRET, DEACTIVATED, SUSPENDED, REVISION_MISMATCH, NOT_ACTIVE, EXPIRED, NO_LISTING,
+    UNTRUSTED_SOURCE
+  }
+
+  /** What an allowed exchange grants. {@code firstUseRecorded} says whether first use still needs recording. */
+  public record Grant(String clientId, String tenant, String activation, String listing, List<String> scopes,
+      Duration tokenLifetime, boolean firstUseRecorded) {
+  }
+
+  /** Either a grant or a refusal. */
+  public record Verdict(Grant grant, Refusal refusal) {
+    static Verdict refused(Refusal why) {
+      return new Verdict(null, why);
+    }
+
+    public boolean allowed() {
+      return grant != null;
+    }
+  }
+
+  public static Verdict decide(String clientId, String secret, Activation activation, AppListing listing,
+      Collection<TrustedNetwork> trustedNetworks, byte[] source, Instant now) {
+    Credential credential = credential(activation, clientId);
+    String verifier = credential == null || credential.verifier == null ? DECOY_VERIFIER : credential.verifier;
+    // Always compare, before anything else decides: the time taken does not tell why a request fails.
+    boolean secretMatches = SecretVerifier.matches(verifier, secret);
+    if (credential == null) {
+      return Verdict.refused(Refusal.UNKNOWN_CLIENT);
+    }
+    Refusal unusable = unusable(activation, now);
+    if (unusable != null) {
+      return Verdict.refused(unusable);
+    }
+    if (!secretMatches) {
+      return Verdict.refused(Refusal.WRONG_SECRET);
+    }
+    if (listing == null || listing.getSpec() == null) {
+      return Verdict.refused(Refusal.NO_LISTING);
+    }
+    if (activation.getSpec().networkSecurity == NetworkSecurity.TrustedOnly
+        && (source == null || !TrustedSources.allows(trustedNetworks, source))) {
+      return Verdict.refused(Refusal.UNTRUSTED_SOURCE);
+    }
+    List<String> scopes = credential.grantedScopes == null ? List.of() : List.copyOf(credential.grantedScopes);
+    return new Verdict(new Grant(clientId, activation.getMetadata().getNamespace(), activation.getMetadata().getName(),
+        activation.getSpec().listing, scopes, tokenLifetime(listing), credential.firstUsedAt != null), null);
+  }
+
+  /**
+   * Why an activation's current credential cannot be used now, or null when it can. Shared by the
+   * token endpoint and introspection, so a token stops being active exactly when the credential
+   * would stop being exchanged.
+   */
+  public static Refusal unusable(Activation activation, Instant now) {
+    Credential credential = activation.getStatus().credential;
+    if (activation.getMetadata().getDeletionTimestamp() != null) {
+      return Refusal.DEACTIVATED;
+    }
+    if (activation.getSpec().suspended || activation.getStatus().phase == Phase.Suspended || credential.verifier == null) {
+      return Refusal.SUSPENDED;
+    }
+    if (credential.revision == null || credential.revision != activation.getSpec().revision) {
+      return Refusal.REVISION_MISMATCH;
+    }
+    Instant expiresAt = Times.parse(credential.expiresAt);
+    if (credential.expiredAt != null
+        || (credential.firstUsedAt == null && expiresAt != null && !now.isBefore(expiresAt))) {
+      return Refusal.EXPIRED;
+    }
+    if (activation.getStatus().phase != Phase.Active) {
+      return Refusal.NOT_ACTIVE;
+    }
+    return null;
+  }
+
+  /** The activation's credential when it belongs to this client ID, else null. */
+  static Credential credential(Activation activation, String clientId) {
+    if (activation == null || activation.getStatus() == null || activation.getStatus().credential == null
+        || activation.getSpec() == null || activation.getMetadata() == null) {
+      return null;
+    }
+    Credential credential = activation.getStatus().credential;
+    return clientId.equals(credential.clientId) ? credential : null;
+  }
+
+  /** The listing's access-token lifetime, kept within what the CRD allows even if the stored value is not. */
+  public static Duration tokenLifetime(AppListing listing) {
+    Duration lifetime;
+    try {
+      lifetime = GoDuration.parse(listing.getSpec().credentialPolicy().accessTokenLifetime);
+    } catch (IllegalArgumentException e) {
+      return DEFAULT_TOKEN_LIFETIME;
+    }
+    if (lifetime.compareTo(Duration.ofMinutes(1)) < 0) {
+      return Duration.ofMinutes(1);
+    }
+    return lifetime.compareTo(TokenSettings.LONGEST_TOKEN_LIFETIME) > 0 ? TokenSettings.LONGEST_TOKEN_LIFETIME : lifetime;
+  }
+}

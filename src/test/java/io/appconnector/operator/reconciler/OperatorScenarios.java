@@ -1,0 +1,154 @@
+package io.appconnector.operator.reconciler;
+
+import static io.appconnector.operator.Fixtures.activation;
+import static io.appconnector.operator.Fixtures.billable;
+import static io.appconnector.operator.Fixtures.platformListing;
+import static io.appconnector.operator.Fixtures.vendorListing;
+import static io.appconnector.operator.Fixtures.withLifetime;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.appconnector.operator.AppConnectorOperator;
+import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.api.v1alpha1.ActivationSpec;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus.BillingState;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
+import io.appconnector.operator.api.v1alpha1.AppListing;
+import io.appconnector.operator.api.v1alpha1.AppListingSpec;
+import io.appconnector.operator.config.OperatorSettings;
+import io.appconnector.operator.credentials.SecretVerifier;
+import io.appconnector.operator.dependent.DeliveredSecrets;
+import io.appconnector.operator.dependent.FeeRecords;
+import io.appconnector.operator.logic.BillingCalendar;
+import io.appconnector.operator.logic.DeliveredCredentials;
+import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.logic.VendorSecret;
+import io.appconnector.operator.status.Times;
+import io.appconnector.operator.support.Await;
+import io.appconnector.operator.support.TestClock;
+import io.appconnector.operator.usage.FirstUse;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Namespaces, the operator as production runs it, and helpers for end-to-end scenarios. */
+abstract class OperatorScenarios {
+  private static final AtomicInteger RUN = new AtomicInteger();
+
+  protected abstract KubernetesClient client();
+
+  final TestClock clock = new TestClock();
+  Deadlines deadlines;
+  Operator operator;
+  String tenant;
+  String otherTenant;
+  String vendor;
+  String suffix;
+
+  @BeforeEach
+  void namespacesAndOperator() {
+    suffix = getClass().getSimpleName().toLowerCase().replaceAll("[^a-z]", "").substring(0, 6) + RUN.incrementAndGet();
+    tenant = "tenant-" + suffix;
+    otherTenant = "other-" + suffix;
+    vendor = "vendor-" + suffix;
+    for (String ns : List.of(tenant, otherTenant, vendor)) {
+      client().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    }
+    startOperator();
+  }
+
+  @AfterEach
+  void stopOperator() {
+    if (operator != null) {
+      operator.stop();
+      operator = null;
+    }
+  }
+
+  void startOperator() {
+    deadlines = new Deadlines();
+    OperatorSettings settings = new OperatorSettings("https://tokens.example.test/oauth2/token", java.util.Set.of(),
+        "default", false, "test");
+    operator = AppConnectorOperator.create(client(), settings, clock, deadlines);
+    operator.start();
+  }
+
+  void restartOperator() {
+    stopOperator();
+    startOperator();
+  }
+
+  AppListing listing(AppListing listing) {
+    listing.getMetadata().setName(listing.getMetadata().getName() + "-" + suffix);
+    listing.getMetadata().setUid(null);
+    return client().resource(listing).create();
+  }
+
+  Activation create(Activation activation) {
+    activation.getMetadata().setUid(null);
+    activation.getMetadata().setCreationTimestamp(null);
+    activation.getMetadata().setGeneration(null);
+    return client().resource(activation).create();
+  }
+
+  Activation get(String ns, String name) {
+    return client().resources(Activation.class).inNamespace(ns).withName(name).get();
+  }
+
+  Activation awaitPhase(String ns, String name, Phase phase) {
+    return Await.until(ns + "/" + name + " in phase " + phase, () -> get(ns, name),
+        a -> a != null && a.getStatus() != null && a.getStatus().phase == phase);
+  }
+
+  List<Secret> delivered(String ns) {
+    return client().secrets().inNamespace(ns).withLabel(DeliveryNames.ROLE, DeliveryNames.ROLE_DELIVERED).list().getItems();
+  }
+
+  DeliveredCredentials deliveredFor(Activation a) {
+    Secret s = client().secrets().inNamespace(vendor).withName(DeliveryNames.secretName(a)).get();
+    return DeliveredSecrets.read(s);
+  }
+
+  /** Edits an activation's spec as a user would, trying again when the operator wrote in between. */
+  Activation edit(String ns, String name, java.util.function.Consumer<ActivationSpec> change) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return client().resources(Activation.class).inNamespace(ns).withName(name).edit(a -> {
+          change.accept(a.getSpec());
+          return a;
+        });
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
+
+  static String readyReason(Activation a) {
+    return a.getStatus().conditions.stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow().getReason();
+  }
+
+  List<String> events(Activation a) {
+    return client().events().v1().events().inNamespace(a.getMetadata().getNamespace()).list().getItems().stream()
+        .filter(e -> a.getMetadata().getName().equals(e.getRegarding().getName())).map(e -> e.getReason()).toList();
+  }
+}
