@@ -6,6 +6,8 @@ import io.appconnector.operator.dependent.EventRecorder;
 import io.appconnector.operator.dependent.PlanExecutor;
 import io.appconnector.operator.reconciler.ActivationReconciler;
 import io.appconnector.operator.reconciler.Deadlines;
+import io.appconnector.operator.token.TokenServer;
+import io.appconnector.operator.token.TokenSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
@@ -56,11 +58,25 @@ public final class AppConnectorOperator {
     return operator;
   }
 
+  /**
+   * The token endpoint as production runs it, on every replica whether or not it leads: it fills
+   * its own caches and serves once they are filled.
+   */
+  public static TokenServer startTokenServer(KubernetesClient client, TokenSettings settings, Clock clock) {
+    return TokenServer.start(client, settings, clock);
+  }
+
   public static void main(String[] args) {
     OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
+    TokenSettings tokenSettings = TokenSettings.fromEnvironment(System.getenv());
     KubernetesClient client = new KubernetesClientBuilder().build();
-    Operator operator = create(client, settings, Clock.systemUTC());
-    Runtime.getRuntime().addShutdownHook(new Thread(operator::stop, "shutdown"));
+    Clock clock = Clock.systemUTC();
+    TokenServer tokens = startTokenServer(client, tokenSettings, clock);
+    Operator operator = create(client, settings, clock);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      operator.stop();
+      tokens.close();
+    }, "shutdown"));
     operator.start();
   }
 }

@@ -288,4 +288,88 @@ abstract class ActivationLifecycleScenarios extends OperatorScenarios {
     client().resources(Activation.class).inNamespace(tenant).withName("stock").delete();
     awaitPhase(otherTenant, "stock", Phase.Active);
   }
+
+  @Test
+  void aDeliveredSecretLeftWithoutItsRecordByACrashIsAdoptedNotDuplicated() {
+    AppListing l = listing(vendorListing("ledger", vendor, "invoices.read"));
+    stopOperator();
+    Activation a = create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read"));
+    // What a crash after the first write leaves behind: the Secret, and no record in status.
+    Instant issued = clock.instant();
+    DeliveredCredentials left = new DeliveredSecrets(client()).create(a, vendor,
+        new io.appconnector.operator.credentials.CredentialGenerator().generate(), List.of("invoices.read"),
+        "https://tokens.example.test/oauth2/token", 0, issued, issued.plus(Duration.ofHours(48)));
+    startOperator();
+    Activation active = awaitPhase(tenant, "ledger", Phase.Active);
+    assertEquals(left.clientId(), active.getStatus().credential.clientId);
+    assertTrue(SecretVerifier.matches(active.getStatus().credential.verifier, left.clientSecret()));
+    assertEquals(Times.formatPrecise(issued.plus(Duration.ofHours(48))), active.getStatus().credential.expiresAt);
+    assertEquals(1, delivered(vendor).size());
+  }
+
+  @Test
+  void statusIsWrittenOnlyWhenItChanges() {
+    AppListing l = listing(vendorListing("ledger", vendor, "invoices.read"));
+    Activation a = create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read"));
+    awaitPhase(tenant, "ledger", Phase.Active);
+    String version = Await.until("status settled", () -> get(tenant, "ledger"),
+        x -> deadlines.of(ResourceID.fromResource(a)).isPresent()).getMetadata().getResourceVersion();
+    restartOperator();
+    Await.until("the restarted operator reconciled", () -> deadlines.of(ResourceID.fromResource(a)),
+        java.util.Optional::isPresent);
+    assertEquals(version, get(tenant, "ledger").getMetadata().getResourceVersion(), "a no-op reconcile writes nothing");
+  }
+
+  @Test
+  void aPendingFeeChangeTakesEffectOnTheFirstDayOfTheNextMonth() {
+    AppListing l = listing(billable(vendorListing("ledger", vendor, "invoices.read")));
+    create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read"));
+    Activation active = awaitPhase(tenant, "ledger", Phase.Active);
+    FirstUse.record(client(), tenant, "ledger", active.getStatus().credential.clientId, clock.instant());
+    Instant effective = Times.parse(active.getStatus().billing.effectiveFrom);
+
+    stopOperator();
+    clock.jumpTo(effective.minusSeconds(1));
+    startOperator();
+    Activation after = Await.until("the fee change took effect", () -> get(tenant, "ledger"),
+        x -> x.getStatus().billing.state == BillingState.FeeChangeEffective, Duration.ofSeconds(30));
+    assertEquals(FeeRecords.STATE_EFFECTIVE, client().configMaps().inNamespace(tenant)
+        .withName(after.getStatus().billing.record).get().getData().get("state"));
+  }
+
+  @Test
+  void whenTheListingRequestsMoreDataTheOldConsentNoLongerCoversItUntilRenewed() {
+    AppListing l = listing(vendorListing("ledger", vendor, "invoices.read"));
+    String name = l.getMetadata().getName();
+    create(activation(tenant, "ledger", name, "invoices.read"));
+    String clientId = awaitPhase(tenant, "ledger", Phase.Active).getStatus().credential.clientId;
+
+    var listings = client().resources(AppListing.class).withName(name);
+    listings.edit(x -> {
+      x.getSpec().lifecycle = AppListingSpec.Lifecycle.Draft;
+      return x;
+    });
+    listings.edit(x -> {
+      AppListingSpec.DataScope more = new AppListingSpec.DataScope();
+      more.scope = "payments.read";
+      more.description = "payments";
+      x.getSpec().dataAccess.add(more);
+      return x;
+    });
+    listings.edit(x -> {
+      x.getSpec().lifecycle = AppListingSpec.Lifecycle.Approved;
+      return x;
+    });
+    Activation stale = Await.until("consent reported stale", () -> get(tenant, "ledger"),
+        x -> x.getStatus().phase == Phase.AwaitingConsent);
+    assertEquals("DataAccessConsentMissing", readyReason(stale));
+    assertTrue(stale.getStatus().message.contains("payments.read"), stale.getStatus().message);
+
+    edit(tenant, "ledger", s -> s.consent.dataAccess = List.of("invoices.read", "payments.read"));
+    Activation renewed = awaitPhase(tenant, "ledger", Phase.Active);
+    assertEquals(clientId, renewed.getStatus().credential.clientId, "renewed consent restores the same pair");
+    assertEquals(List.of("invoices.read", "payments.read"), renewed.getStatus().credential.grantedScopes);
+    Await.until("the delivered scopes follow", () -> deliveredFor(renewed).scopes(),
+        sc -> sc.equals(List.of("invoices.read", "payments.read")));
+  }
 }

@@ -1,0 +1,110 @@
+package io.appconnector.operator.token;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.status.Times;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code POST /oauth2/introspect} (RFC 7662) for the platform's own APIs, which authenticate with
+ * HTTP Basic as an {@link IntrospectionCallers} entry. A token is active only while its signature,
+ * issuer, audience and expiry hold and the credential it was issued for is still exchangeable:
+ * suspending, expiring, deactivating or reissuing the credential, or narrowing its scopes, ends
+ * every token issued for it at once.
+ */
+public class IntrospectionEndpoint implements HttpHandler {
+  public static final String PATH = "/oauth2/introspect";
+
+  private final ClientDirectory directory;
+  private final IntrospectionCallers callers;
+  private final Supplier<SigningKeys> keys;
+  private final AccessTokens tokens;
+  private final FailureThrottle throttle;
+  private final HttpReplies replies;
+  private final Clock clock;
+
+  public IntrospectionEndpoint(ClientDirectory directory, IntrospectionCallers callers, Supplier<SigningKeys> keys,
+      AccessTokens tokens, FailureThrottle throttle, HttpReplies replies, Clock clock) {
+    this.directory = directory;
+    this.callers = callers;
+    this.keys = keys;
+    this.tokens = tokens;
+    this.throttle = throttle;
+    this.replies = replies;
+    this.clock = clock;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) {
+    String caller = null;
+    try {
+      Map<String, String> form = TokenEndpoint.readForm(exchange, PATH);
+      ClientAuthentication basic = ClientAuthentication.basic(exchange.getRequestHeaders().get("Authorization"));
+      if (basic == null) {
+        throw OAuthError.invalidClient();
+      }
+      caller = "introspection:" + basic.clientId();
+      if (!callers.allows(basic.clientId(), basic.clientSecret())) {
+        throw OAuthError.invalidClient();
+      }
+      String token = form.get("token");
+      if (token == null) {
+        throw OAuthError.invalidRequest("token is missing.");
+      }
+      throttle.succeeded(caller);
+      replies.json(exchange, 200, introspect(token, clock.instant()));
+    } catch (OAuthError e) {
+      replies.errorLater(exchange, e, caller == null || !e.isClientAuthenticationFailure() ? Duration.ZERO
+          : throttle.failed(caller));
+    }
+  }
+
+  Map<String, Object> introspect(String token, Instant now) {
+    JWTClaimsSet claims = tokens.verify(token, keys.get(), now);
+    if (claims == null || !stillGranted(claims, now)) {
+      return Map.of("active", false);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("active", true);
+    body.put("token_type", "Bearer");
+    body.put("client_id", claims.getSubject());
+    body.put("sub", claims.getSubject());
+    body.put("scope", claims.getClaim(AccessTokens.SCOPE));
+    body.put(AccessTokens.TENANT, claims.getClaim(AccessTokens.TENANT));
+    body.put(AccessTokens.LISTING, claims.getClaim(AccessTokens.LISTING));
+    body.put("iss", claims.getIssuer());
+    body.put("aud", claims.getAudience().size() == 1 ? claims.getAudience().get(0) : claims.getAudience());
+    body.put("iat", claims.getIssueTime().toInstant().getEpochSecond());
+    body.put("exp", claims.getExpirationTime().toInstant().getEpochSecond());
+    body.put("jti", claims.getJWTID());
+    return body;
+  }
+
+  private boolean stillGranted(JWTClaimsSet claims, Instant now) {
+    Activation activation = directory.byClientId(claims.getSubject());
+    if (ExchangeRules.credential(activation, claims.getSubject()) == null
+        || !activation.getMetadata().getNamespace().equals(claims.getClaim(AccessTokens.TENANT))
+        || ExchangeRules.unusable(activation, now) != null || claims.getIssueTime() == null) {
+      return false;
+    }
+    var credential = activation.getStatus().credential;
+    // A token from before the current secret was issued (reissued after suspension or loss) is over.
+    Instant issuedAt = Times.parse(credential.issuedAt);
+    if (issuedAt != null && claims.getIssueTime().toInstant().isBefore(issuedAt.truncatedTo(ChronoUnit.SECONDS))) {
+      return false;
+    }
+    Object scope = claims.getClaim(AccessTokens.SCOPE);
+    List<String> granted = credential.grantedScopes == null ? List.of() : credential.grantedScopes;
+    return scope instanceof String s && granted.containsAll(Arrays.stream(s.split(" ")).filter(x -> !x.isEmpty()).toList());
+  }
+}

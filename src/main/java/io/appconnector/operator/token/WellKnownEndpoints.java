@@ -1,0 +1,54 @@
+package io.appconnector.operator.token;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /.well-known/jwks.json} (the current and previous public keys) and
+ * {@code GET /.well-known/oauth-authorization-server} (RFC 8414 metadata); any other path is 404.
+ */
+public class WellKnownEndpoints implements HttpHandler {
+  public static final String JWKS = "/.well-known/jwks.json";
+  public static final String METADATA = "/.well-known/oauth-authorization-server";
+
+  private final TokenSettings settings;
+  private final Supplier<SigningKeys> keys;
+  private final HttpReplies replies;
+
+  public WellKnownEndpoints(TokenSettings settings, Supplier<SigningKeys> keys, HttpReplies replies) {
+    this.settings = settings;
+    this.keys = keys;
+    this.replies = replies;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) {
+    String path = exchange.getRequestURI().getPath();
+    if (!path.equals(JWKS) && !path.equals(METADATA)) {
+      replies.error(exchange, OAuthError.notFound());
+      return;
+    }
+    if (!"GET".equals(exchange.getRequestMethod())) {
+      replies.error(exchange, OAuthError.methodNotAllowed("GET"));
+      return;
+    }
+    replies.json(exchange, 200, path.equals(JWKS) ? keys.get().publicJwks().toJSONObject(true) : metadata(settings));
+  }
+
+  public static Map<String, Object> metadata(TokenSettings settings) {
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("issuer", settings.issuer());
+    metadata.put("token_endpoint", settings.tokenEndpoint());
+    metadata.put("jwks_uri", settings.jwksUri());
+    metadata.put("grant_types_supported", List.of("client_credentials"));
+    metadata.put("response_types_supported", List.of());
+    metadata.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+    metadata.put("introspection_endpoint", settings.introspectionEndpoint());
+    metadata.put("introspection_endpoint_auth_methods_supported", List.of("client_secret_basic"));
+    return metadata;
+  }
+}

@@ -1,0 +1,133 @@
+package io.appconnector.operator.token;
+
+import io.appconnector.operator.AppConnectorOperator;
+import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.api.v1alpha1.ActivationSpec;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
+import io.appconnector.operator.api.v1alpha1.AppListing;
+import io.appconnector.operator.config.OperatorSettings;
+import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.support.Await;
+import io.appconnector.operator.support.TestClock;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.Operator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * The token endpoint and the operator running as production runs them, on one API server: the
+ * endpoint starts first, and the operator writes its URL into delivered Secrets, so a test reads
+ * the token URL from the Secret like a vendor does. Each test gets its own namespaces, including
+ * the one holding the signing keys.
+ */
+abstract class TokenScenarios {
+  private static final AtomicInteger RUN = new AtomicInteger();
+
+  protected abstract KubernetesClient client();
+
+  final TestClock clock = new TestClock();
+  final List<TokenServer> servers = new ArrayList<>();
+  TokenServer server;
+  Operator operator;
+  Vendor vendor;
+  String tenant;
+  String otherTenant;
+  String vendorNs;
+  String operatorNs;
+  String suffix;
+
+  @BeforeEach
+  void namespacesEndpointAndOperator() {
+    suffix = getClass().getSimpleName().toLowerCase().replaceAll("[^a-z]", "").substring(0, 6) + RUN.incrementAndGet();
+    tenant = "tenant-" + suffix;
+    otherTenant = "other-" + suffix;
+    vendorNs = "vendor-" + suffix;
+    operatorNs = "keys-" + suffix;
+    for (String ns : List.of(tenant, otherTenant, vendorNs, operatorNs)) {
+      client().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    }
+    server = startReplica();
+    vendor = new Vendor(client(), server);
+    startOperator();
+  }
+
+  @AfterEach
+  void stopAll() {
+    stopOperator();
+    servers.forEach(TokenServer::close);
+    servers.clear();
+  }
+
+  /** Another token endpoint sharing the API server, as another operator replica runs one. */
+  TokenServer startReplica() {
+    TokenServer started = AppConnectorOperator.startTokenServer(client(), TokenSettings.embedded(operatorNs), clock);
+    servers.add(started);
+    return started;
+  }
+
+  void startOperator() {
+    OperatorSettings settings = new OperatorSettings(server.settings().tokenEndpoint(), Set.of(), operatorNs, false,
+        "test");
+    operator = AppConnectorOperator.create(client(), settings, clock);
+    operator.start();
+  }
+
+  void stopOperator() {
+    if (operator != null) {
+      operator.stop();
+      operator = null;
+    }
+  }
+
+  AppListing listing(AppListing listing) {
+    listing.getMetadata().setName(listing.getMetadata().getName() + "-" + suffix);
+    listing.getMetadata().setUid(null);
+    return client().resource(listing).create();
+  }
+
+  Activation create(Activation activation) {
+    activation.getMetadata().setUid(null);
+    activation.getMetadata().setCreationTimestamp(null);
+    activation.getMetadata().setGeneration(null);
+    return client().resource(activation).create();
+  }
+
+  Activation get(String ns, String name) {
+    return client().resources(Activation.class).inNamespace(ns).withName(name).get();
+  }
+
+  Activation awaitPhase(String ns, String name, Phase phase) {
+    return Await.until(ns + "/" + name + " in phase " + phase, () -> get(ns, name),
+        a -> a != null && a.getStatus() != null && a.getStatus().phase == phase);
+  }
+
+  /** The delivered Secret as the vendor mounts it, once the operator delivered it. */
+  Vendor.Mounted mounted(Activation activation) {
+    String name = DeliveryNames.secretName(activation);
+    return Await.until("the delivered Secret " + vendorNs + "/" + name, () -> vendor.read(vendorNs, name),
+        m -> m != null);
+  }
+
+  /** Edits an activation's spec as a user would, trying again when the operator wrote in between. */
+  Activation edit(String ns, String name, Consumer<ActivationSpec> change) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return client().resources(Activation.class).inNamespace(ns).withName(name).edit(a -> {
+          change.accept(a.getSpec());
+          return a;
+        });
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
+  }
+}
