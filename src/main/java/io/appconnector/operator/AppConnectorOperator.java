@@ -6,6 +6,12 @@ import io.appconnector.operator.dependent.EventRecorder;
 import io.appconnector.operator.dependent.PlanExecutor;
 import io.appconnector.operator.reconciler.ActivationReconciler;
 import io.appconnector.operator.reconciler.Deadlines;
+import io.appconnector.operator.observability.HealthServer;
+import io.appconnector.operator.observability.ProductMetrics;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.appconnector.operator.token.TokenServer;
 import io.appconnector.operator.token.TokenSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -33,8 +39,15 @@ public final class AppConnectorOperator {
   }
 
   public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock, Deadlines deadlines) {
+    return create(client, settings, clock, deadlines, new ProductMetrics(new SimpleMeterRegistry(), clock));
+  }
+
+  /** The operator with its metrics registered in {@code metrics.registry()}, JOSDK's reconcile metrics included. */
+  public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock, Deadlines deadlines,
+      ProductMetrics metrics) {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry()))
           .withUseSSAToPatchPrimaryResource(false)
           .withSSABasedCreateUpdateMatchForDependentResources(false)
           .withCloseClientOnStop(false)
@@ -47,7 +60,7 @@ public final class AppConnectorOperator {
     });
     PlanExecutor executor = new PlanExecutor(client, new CredentialGenerator(), settings.tokenUrl());
     EventRecorder events = new EventRecorder(client, clock, settings.instance());
-    operator.register(new ActivationReconciler(clock, executor, events, deadlines, settings.api()), c -> {
+    operator.register(new ActivationReconciler(clock, executor, events, deadlines, settings.api(), metrics), c -> {
       c.withName("activation");
       if (settings.watchNamespaces().isEmpty()) {
         c.watchingAllNamespaces();
@@ -71,11 +84,20 @@ public final class AppConnectorOperator {
     TokenSettings tokenSettings = TokenSettings.fromEnvironment(System.getenv());
     KubernetesClient client = new KubernetesClientBuilder().build();
     Clock clock = Clock.systemUTC();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ProductMetrics metrics = new ProductMetrics(registry, clock);
     TokenServer tokens = startTokenServer(client, tokenSettings, clock);
-    Operator operator = create(client, settings, clock);
+    Operator operator = create(client, settings, clock, new Deadlines(), metrics);
+    HealthServer health;
+    try {
+      health = new HealthServer(settings.metricsPort(), registry, operator::getRuntimeInfo);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot listen on the metrics port " + settings.metricsPort(), e);
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.stop();
       tokens.close();
+      health.close();
     }, "shutdown"));
     operator.start();
   }

@@ -18,9 +18,11 @@ import java.util.stream.Collectors;
  * @param lease lease duration, renew deadline and retry period of the leader election
  * @param exitOnLostLeadership whether a replica that loses the lease exits (the pod restarts)
  * @param api the tenant API pods that TrustedOnly activations fence, unless a listing or tenant says otherwise
+ * @param metricsPort where /metrics, /healthz and /readyz are served
  */
 public record OperatorSettings(String tokenUrl, Set<String> watchNamespaces, String operatorNamespace,
-    boolean leaderElection, String instance, LeaseTimings lease, boolean exitOnLostLeadership, ApiPods api) {
+    boolean leaderElection, String instance, LeaseTimings lease, boolean exitOnLostLeadership, ApiPods api,
+    int metricsPort) {
 
   public static final String DEFAULT_TOKEN_URL = "http://appconnector-operator.appconnector-system.svc:8080/oauth2/token";
 
@@ -58,7 +60,7 @@ public record OperatorSettings(String tokenUrl, Set<String> watchNamespaces, Str
   public OperatorSettings(String tokenUrl, Set<String> watchNamespaces, String operatorNamespace,
       boolean leaderElection, String instance) {
     this(tokenUrl, watchNamespaces, operatorNamespace, leaderElection, instance, LeaseTimings.DEFAULT, true,
-        ApiPods.DEFAULT);
+        ApiPods.DEFAULT, 8081);
   }
 
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
@@ -72,11 +74,12 @@ public record OperatorSettings(String tokenUrl, Set<String> watchNamespaces, Str
         LeaseTimings.DEFAULT,
         true,
         ApiPods.parse(env.getOrDefault("API_POD_SELECTOR", "app.kubernetes.io/component=api"),
-            env.getOrDefault("API_PORTS", "8443")));
+            env.getOrDefault("API_PORTS", "8443")),
+        Integer.parseInt(env.getOrDefault("METRICS_PORT", "8081")));
   }
 
   public OperatorSettings withLeaderElection(String instance, LeaseTimings lease, boolean exitOnLostLeadership) {
     return new OperatorSettings(tokenUrl, watchNamespaces, operatorNamespace, true, instance, lease,
-        exitOnLostLeadership, api);
+        exitOnLostLeadership, api, metricsPort);
   }
 }

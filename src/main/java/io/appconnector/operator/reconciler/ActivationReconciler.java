@@ -11,6 +11,7 @@ import io.appconnector.operator.logic.ActivationPlanner;
 import io.appconnector.operator.logic.CredentialAction;
 import io.appconnector.operator.logic.DeliveredCredentials;
 import io.appconnector.operator.logic.VendorSecret;
+import io.appconnector.operator.observability.ProductMetrics;
 import io.appconnector.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -48,8 +49,11 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
   private final ApiPods apiPods;
   private ActivationSources sources;
 
+  private final ProductMetrics metrics;
+
   public ActivationReconciler(Clock clock, PlanExecutor executor, EventRecorder events, Deadlines deadlines,
-      ApiPods apiPods) {
+      ApiPods apiPods, ProductMetrics metrics) {
+    this.metrics = metrics;
     this.apiPods = apiPods;
     this.clock = clock;
     this.executor = executor;
@@ -90,7 +94,10 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
     }
     if (changed) {
       announce(activation, plan);
+      count(plan);
     }
+    metrics.observed(ResourceID.fromResource(activation), plan.phase(),
+        plan.phase() == ActivationStatus.Phase.Active ? plan.requeueAt() : null);
     Instant next = nextDeadline(plan, outcome.status());
     deadlines.set(ResourceID.fromResource(activation), next);
     if (next == null) {
@@ -106,7 +113,9 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
     Instant now = clock.instant();
     for (DeliveredCredentials delivered : sources.allDelivered(activation)) {
       executor.delete(activation, delivered);
+      metrics.revoked();
     }
+    metrics.removed(ResourceID.fromResource(activation));
     executor.cancelPendingFees(activation, now);
     executor.fence(activation, null, sources.policy(activation));
     events.normal(activation, "Deactivated", "Deactivated: delivered credentials revoked in every namespace.");
@@ -169,6 +178,16 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
       events.normal(activation, reason, plan.message());
     } else {
       events.warning(activation, reason, plan.message());
+    }
+  }
+
+  private void count(ActivationPlan plan) {
+    switch (plan.action()) {
+      case ISSUE_NEW_CLIENT, ISSUE_SAME_CLIENT -> metrics.issued();
+      case EXPIRE -> metrics.expired();
+      case WITHDRAW -> metrics.revoked();
+      default -> {
+      }
     }
   }
 

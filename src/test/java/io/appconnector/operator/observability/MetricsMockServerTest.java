@@ -1,0 +1,102 @@
+package io.appconnector.operator.observability;
+
+import static io.appconnector.operator.Fixtures.activation;
+import static io.appconnector.operator.Fixtures.vendorListing;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.appconnector.operator.AppConnectorOperator;
+import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
+import io.appconnector.operator.config.OperatorSettings;
+import io.appconnector.operator.reconciler.Deadlines;
+import io.appconnector.operator.support.Await;
+import io.appconnector.operator.support.Crds;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Scrapes /metrics of a running operator and finds the product's metrics with plausible values. */
+@EnableKubernetesMockClient(crud = true)
+class MetricsMockServerTest {
+  static KubernetesClient client;
+  static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*\\})?) (\\S+)$");
+
+  static Map<String, Double> scrape(HttpClient http, int port) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode());
+    return r.body().lines().map(SAMPLE::matcher).filter(Matcher::matches)
+        .collect(Collectors.toMap(m -> m.group(1), m -> Double.parseDouble(m.group(3)), (a, b) -> b));
+  }
+
+  static int status(HttpClient http, int port, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  @Test
+  void theMetricsEndpointShowsActivationsByPhaseIssuedCredentialsAndTheNextExpiry() throws Exception {
+    Crds.install(client, false);
+    for (String ns : new String[] {"m-tenant", "m-other", "m-vendor"}) {
+      client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ProductMetrics metrics = new ProductMetrics(registry, Clock.systemUTC());
+    Operator operator = AppConnectorOperator.create(client, new OperatorSettings("https://tokens.example.test/oauth2/token",
+        Set.of(), "default", false, "metrics-test"), Clock.systemUTC(), new Deadlines(), metrics);
+    HttpClient http = HttpClient.newHttpClient();
+    try (HealthServer health = new HealthServer(0, registry, operator::getRuntimeInfo)) {
+      assertEquals(503, status(http, health.port(), "/readyz"), "not ready before the operator starts");
+      assertEquals(200, status(http, health.port(), "/healthz"));
+      operator.start();
+      Await.until("ready", () -> {
+        try {
+          return status(http, health.port(), "/readyz");
+        } catch (Exception e) {
+          return -1;
+        }
+      }, s -> s == 200);
+
+      client.resource(vendorListing("m-ledger", "m-vendor", "invoices.read")).create();
+      client.resource(activation("m-tenant", "ledger", "m-ledger", "invoices.read")).create();
+      Activation waiting = activation("m-other", "ledger", "m-ledger");
+      client.resource(waiting).create();
+      for (String ns : new String[] {"m-tenant", "m-other"}) {
+        Await.until(ns + " decided", () -> client.resources(Activation.class).inNamespace(ns).withName("ledger").get(),
+            a -> a.getStatus() != null && a.getStatus().phase != null && a.getStatus().phase != Phase.Pending);
+      }
+      Map<String, Double> samples = Await.until("metrics of both activations", () -> {
+        try {
+          return scrape(http, health.port());
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }, m -> m.getOrDefault("appconnector_activations{phase=\"AwaitingConsent\"}", 0.0) == 1.0);
+      assertEquals(1.0, samples.get("appconnector_activations{phase=\"Active\"}"));
+      assertEquals(0.0, samples.get("appconnector_activations{phase=\"Expired\"}"));
+      assertEquals(1.0, samples.get("appconnector_credentials_issued_total"));
+      assertEquals(0.0, samples.get("appconnector_credentials_expired_total"));
+      double nextExpiry = samples.get("appconnector_next_expiry_seconds");
+      assertTrue(nextExpiry > 47 * 3600 && nextExpiry <= 48 * 3600, "about 48 hours: " + nextExpiry);
+      assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("operator_sdk_reconciliations_")),
+          "JOSDK's reconcile metrics: " + samples.keySet());
+    } finally {
+      operator.stop();
+    }
+  }
+}
