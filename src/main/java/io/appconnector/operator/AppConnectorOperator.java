@@ -17,6 +17,7 @@ import io.appconnector.operator.token.TokenSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Clock;
 
@@ -62,6 +63,10 @@ public final class AppConnectorOperator {
     EventRecorder events = new EventRecorder(client, clock, settings.instance());
     operator.register(new ActivationReconciler(clock, executor, events, deadlines, settings.api(), metrics), c -> {
       c.withName("activation");
+      // Retried without limit, backing off from 0.5 s to 10 s: an expiry that falls due while the
+      // API server is unreachable fires within seconds of its return, without waiting for an event.
+      c.withRetry(new GenericRetry().setInitialInterval(500).setIntervalMultiplier(2).setMaxInterval(10_000)
+          .withoutMaxAttempts());
       if (settings.watchNamespaces().isEmpty()) {
         c.watchingAllNamespaces();
       } else {
