@@ -63,6 +63,9 @@ public final class AppConnectorOperator {
     EventRecorder events = new EventRecorder(client, clock, settings.instance());
     operator.register(new ActivationReconciler(clock, executor, events, deadlines, settings.api(), metrics), c -> {
       c.withName("activation");
+      // Reconcile on any change, status included, so a hand-edited status is noticed and repaired;
+      // the operator's own status writes are filtered by JOSDK's cache and cost no extra reconcile.
+      c.withGenerationAware(false);
       // Retried without limit, backing off from 0.5 s to 10 s: an expiry that falls due while the
       // API server is unreachable fires within seconds of its return, without waiting for an event.
       c.withRetry(new GenericRetry().setInitialInterval(500).setIntervalMultiplier(2).setMaxInterval(10_000)

@@ -68,7 +68,8 @@ public class PlanExecutor {
     DeliveredCredentials deleteAfter = null;
     switch (plan.action()) {
       case ISSUE_NEW_CLIENT, ISSUE_SAME_CLIENT -> {
-        if (delivered != null && delivered.revision() != revision) {
+        if (delivered != null) {
+          // An older revision's Secret, or one that no longer matches its record, makes way.
           deliveredSecrets.delete(activation, delivered);
         }
         boolean sameClient = plan.action() == CredentialAction.ISSUE_SAME_CLIENT && record != null;

@@ -155,8 +155,20 @@ public final class ActivationPlanner {
       boolean recorded = record != null && record.verifier != null && delivered.clientId().equals(record.clientId)
           && SecretVerifier.matches(record.verifier, delivered.clientSecret())
           && delivered.location().equals(record.deliveredTo);
-      action = recorded ? CredentialAction.NONE : CredentialAction.ADOPT_DELIVERED;
-      event = recorded ? null : record == null ? "CredentialsRecorded" : "CredentialRecordRepaired";
+      boolean contradicts = !recorded && record != null && record.verifier != null
+          && delivered.clientId().equals(record.clientId)
+          && !SecretVerifier.matches(record.verifier, delivered.clientSecret());
+      if (contradicts) {
+        // The delivered secret and the recorded verifier disagree: one of them was edited. Neither
+        // can be trusted, so the pair gets a fresh secret (same client ID) instead of adopting it.
+        action = CredentialAction.ISSUE_SAME_CLIENT;
+        event = "DeliveredSecretReplaced";
+        issuedAt = now;
+        expiresAt = used ? null : now.plus(lifetime);
+      } else {
+        action = recorded ? CredentialAction.NONE : CredentialAction.ADOPT_DELIVERED;
+        event = recorded ? null : record == null ? "CredentialsRecorded" : "CredentialRecordRepaired";
+      }
     } else if (record != null && record.clientId != null) {
       action = CredentialAction.ISSUE_SAME_CLIENT;
       event = record.verifier == null ? "Restored" : "CredentialsRedelivered";

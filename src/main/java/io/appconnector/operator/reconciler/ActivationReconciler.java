@@ -77,13 +77,18 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
     ActivationPlan plan = ActivationPlanner.plan(new ActivationPlanner.Observed(activation, listing, peers,
         vendorSecret, delivered, now, sources.namespace(activation), sources.trustedNetworks(activation),
         sources.tenantPolicies(activation), apiPods));
-    if (plan.action() == CredentialAction.EXPIRE) {
-      // The cache may not show a first use recorded a moment ago: decide expiry on a fresh read.
+    if (destructive(plan)) {
+      // Caches can lag behind a first use recorded a moment ago or a Secret just replaced: decide
+      // anything that revokes or replaces credentials again on fresh reads.
       Activation fresh = context.getClient().resource(activation).get();
-      if (fresh != null && fresh.getStatus() != null && fresh.getStatus().credential != null
-          && fresh.getStatus().credential.firstUsedAt != null) {
-        return UpdateControl.<Activation>noUpdate().rescheduleAfter(Duration.ofMillis(200));
+      if (fresh == null) {
+        return UpdateControl.noUpdate();
       }
+      activation = fresh;
+      delivered = sources.freshDelivered(activation, listing);
+      plan = ActivationPlanner.plan(new ActivationPlanner.Observed(activation, listing, peers,
+          vendorSecret, delivered, now, sources.namespace(activation), sources.trustedNetworks(activation),
+          sources.tenantPolicies(activation), apiPods));
     }
     // The fence goes up before credentials are delivered, and comes down once they are not needed.
     executor.fence(activation, plan.networkPolicy(), sources.policy(activation));
@@ -127,7 +132,11 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
 
   @Override
   public ErrorStatusUpdateControl<Activation> updateErrorStatus(Activation activation, Context<Activation> context,
-      Exception e) {
+      Exception failure) {
+    Throwable e = failure;
+    while (e.getCause() != null && e.getCause() != e) {
+      e = e.getCause();
+    }
     String message = "The operator could not finish this activation and retries: " + e.getMessage();
     log.warn("reconcile of {}/{} failed: {}", activation.getMetadata().getNamespace(),
         activation.getMetadata().getName(), e.getMessage());
@@ -142,7 +151,12 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
     updated.conditions.removeIf(c -> Conditions.READY.equals(c.getType()));
     updated.conditions.addAll(Conditions.merge(status.conditions, List.of(ready),
         Objects.requireNonNullElse(activation.getMetadata().getGeneration(), 0L), clock.instant()));
-    writeStatusIfChanged(activation, updated, context);
+    try {
+      writeStatusIfChanged(activation, updated, context);
+    } catch (RuntimeException writeFailed) {
+      log.warn("could not report the failure on {}/{}: {}", activation.getMetadata().getNamespace(),
+          activation.getMetadata().getName(), writeFailed.toString());
+    }
     return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
@@ -179,6 +193,10 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
     } else {
       events.warning(activation, reason, plan.message());
     }
+  }
+
+  static boolean destructive(ActivationPlan plan) {
+    return plan.action() == CredentialAction.EXPIRE || "DeliveredSecretReplaced".equals(plan.event());
   }
 
   private void count(ActivationPlan plan) {

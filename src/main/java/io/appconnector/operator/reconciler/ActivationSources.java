@@ -148,6 +148,20 @@ class ActivationSources {
         .findFirst().orElse(null);
   }
 
+  /** Like {@link #delivered}, read from the API server instead of the cache. */
+  DeliveredCredentials freshDelivered(Activation activation, AppListing listing) {
+    String namespace = listing != null ? listing.getSpec().vendor.namespace
+        : activation.getStatus() != null && activation.getStatus().credential != null
+            && activation.getStatus().credential.deliveredTo != null
+            ? activation.getStatus().credential.deliveredTo.split("/", 2)[0] : null;
+    if (namespace == null) {
+      return null;
+    }
+    DeliveredCredentials d = DeliveredSecrets.read(client.secrets().inNamespace(namespace)
+        .withName(DeliveryNames.secretName(activation)).get());
+    return d != null && activation.getMetadata().getUid().equals(d.activationUid()) ? d : null;
+  }
+
   /** Every Secret delivered for this activation, in any namespace. */
   List<DeliveredCredentials> allDelivered(Activation activation) {
     String uid = activation.getMetadata().getUid();

@@ -93,6 +93,11 @@ class MetricsMockServerTest {
       assertEquals(0.0, samples.get("appconnector_credentials_expired_total"));
       double nextExpiry = samples.get("appconnector_next_expiry_seconds");
       assertTrue(nextExpiry > 47 * 3600 && nextExpiry <= 48 * 3600, "about 48 hours: " + nextExpiry);
+      samples.forEach((k, v) -> {
+        if (k.startsWith("operator_sdk_reconciliations_started")) {
+          System.out.println("RECONCILES " + k + " " + v);
+        }
+      });
       assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("operator_sdk_reconciliations_")),
           "JOSDK's reconcile metrics: " + samples.keySet());
     } finally {
