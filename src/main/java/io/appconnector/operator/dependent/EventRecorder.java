@@ -1,5 +1,6 @@
 package io.appconnector.operator.dependent;
 
+import io.appconnector.operator.logic.DeliveryNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
@@ -40,7 +41,8 @@ public class EventRecorder {
       String time = MICRO.format(clock.instant().truncatedTo(ChronoUnit.MICROS).atZone(java.time.ZoneOffset.UTC));
       client.resource(new EventBuilder()
           .withNewMetadata().withNamespace(regarding.getMetadata().getNamespace())
-          .withName(regarding.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13).replace("-", ""))
+          .withName(DeliveryNames.boundedName(regarding.getMetadata().getName(), 240) + "."
+              + UUID.randomUUID().toString().substring(0, 13).replace("-", ""))
           .endMetadata()
           .withEventTime(new MicroTime(time))
           .withReportingController("appconnector.io/operator")

@@ -46,7 +46,8 @@ public final class DeliveryNames {
     return boundedName(value, 63);
   }
 
-  static String boundedName(String name, int max) {
+  /** The name itself when it fits, else shortened with a hash of the whole so it stays unique. */
+  public static String boundedName(String name, int max) {
     if (name.length() <= max) {
       return name;
     }
