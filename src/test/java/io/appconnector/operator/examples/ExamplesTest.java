@@ -61,14 +61,6 @@ class ExamplesTest {
   static final Path EXAMPLES = PROJECT.resolve("examples");
   static final String EXPECTED_PHASE = "examples.appconnector.io/expected-phase";
 
-  /** The keys a tenant's vendor-credential Secret must have, per auth method. */
-  static final Map<AuthMethod, Set<String>> REQUIRED_KEYS = new EnumMap<>(Map.of(
-      AuthMethod.ApiKey, Set.of("apiKey"),
-      AuthMethod.Basic, Set.of("username", "password"),
-      AuthMethod.OAuth2, Set.of("clientId", "clientSecret", "tokenUrl"),
-      AuthMethod.AppCredentials, Set.of("appId", "appSecret"),
-      AuthMethod.ShopDomain, Set.of("shopDomain")));
-
   /** Documentation address ranges (RFC 5737, RFC 3849): the only ones the examples may use. */
   static final List<String> DOCUMENTATION_RANGES =
       List.of("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32");
@@ -254,109 +246,6 @@ class ExamplesTest {
     }
   }
 
-  /**
-   * The OpenAPI part of the CRDs in crds/ (types, required fields, enums, patterns, lengths, sizes).
-   * The CEL rules need an API server; the cross-field ones are mirrored in crossFieldRulesOfTheCrdsHold.
-   */
-  @Test
-  void everyCustomResourceSatisfiesItsCrdSchema() throws IOException {
-    Map<String, JsonNode> schemas = new LinkedHashMap<>();
-    try (Stream<Path> files = Files.list(PROJECT.resolve("crds"))) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).sorted().toList()) {
-        JsonNode crd = plainTrees(Files.readAllBytes(file)).get(0);
-        for (JsonNode version : crd.path("spec").path("versions")) {
-          schemas.put(crd.path("spec").path("group").asText() + "/" + version.path("name").asText() + " "
-              + crd.path("spec").path("names").path("kind").asText(), version.path("schema").path("openAPIV3Schema"));
-        }
-      }
-    }
-    List<String> violations = new ArrayList<>();
-    for (Example example : examples) {
-      String apiVersion = example.yaml().path("apiVersion").asText();
-      if (apiVersion.startsWith("appconnector.io/")) {
-        JsonNode schema = schemas.get(apiVersion + " " + example.yaml().path("kind").asText());
-        assertNotNull(schema, example.source() + ": no CRD in crds/ for " + apiVersion + " " + example.yaml().path("kind").asText());
-        List<String> found = new ArrayList<>();
-        validate(example.yaml(), schema, "", found);
-        found.forEach(v -> violations.add(example.source() + " (" + name(example) + "): " + v));
-      }
-    }
-    assertEquals(List.of(), violations, "examples the API server would reject");
-  }
-
-  static void validate(JsonNode value, JsonNode schema, String path, List<String> violations) {
-    String at = path.isEmpty() ? "(document)" : path;
-    String type = schema.path("type").asText("");
-    boolean typeOk = switch (type) {
-      case "object" -> value.isObject();
-      case "array" -> value.isArray();
-      case "string" -> value.isTextual();
-      case "integer" -> value.isIntegralNumber();
-      case "number" -> value.isNumber();
-      case "boolean" -> value.isBoolean();
-      default -> true;
-    };
-    if (!typeOk) {
-      violations.add(at + ": expected " + type + ", got " + value);
-      return;
-    }
-    if (schema.has("enum") && !schema.path("enum").toString().contains(value.toString())) {
-      violations.add(at + ": " + value + " is not one of " + schema.path("enum"));
-    }
-    if (value.isTextual()) {
-      int length = value.asText().codePointCount(0, value.asText().length());
-      if (schema.has("minLength") && length < schema.path("minLength").asInt()) {
-        violations.add(at + ": shorter than " + schema.path("minLength"));
-      }
-      if (schema.has("maxLength") && length > schema.path("maxLength").asInt()) {
-        violations.add(at + ": longer than " + schema.path("maxLength"));
-      }
-      if (schema.has("pattern") && !Pattern.compile(schema.path("pattern").asText()).matcher(value.asText()).find()) {
-        violations.add(at + ": " + value + " does not match " + schema.path("pattern"));
-      }
-    }
-    if (value.isNumber()) {
-      if (schema.has("minimum") && value.asDouble() < schema.path("minimum").asDouble()) {
-        violations.add(at + ": below " + schema.path("minimum"));
-      }
-      if (schema.has("maximum") && value.asDouble() > schema.path("maximum").asDouble()) {
-        violations.add(at + ": above " + schema.path("maximum"));
-      }
-    }
-    if (value.isArray()) {
-      if (schema.has("minItems") && value.size() < schema.path("minItems").asInt()) {
-        violations.add(at + ": fewer than " + schema.path("minItems") + " items");
-      }
-      if (schema.has("maxItems") && value.size() > schema.path("maxItems").asInt()) {
-        violations.add(at + ": more than " + schema.path("maxItems") + " items");
-      }
-      for (int i = 0; i < value.size(); i++) {
-        validate(value.get(i), schema.path("items"), path + "[" + i + "]", violations);
-      }
-    }
-    if (value.isObject()) {
-      for (JsonNode required : schema.path("required")) {
-        if (!value.has(required.asText())) {
-          violations.add(at + ": required field " + required.asText() + " is missing");
-        }
-      }
-      JsonNode properties = schema.path("properties");
-      boolean preserveUnknown = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
-      for (Map.Entry<String, JsonNode> field : value.properties()) {
-        String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
-        if (properties.has(field.getKey())) {
-          validate(field.getValue(), properties.path(field.getKey()), fieldPath, violations);
-        } else if (schema.has("additionalProperties")) {
-          validate(field.getValue(), schema.path("additionalProperties"), fieldPath, violations);
-        } else if (path.isEmpty() && Set.of("apiVersion", "kind", "metadata").contains(field.getKey())) {
-          continue; // validated by the API server for every kind, not part of the CRD's schema
-        } else if (!preserveUnknown && !properties.isMissingNode()) {
-          violations.add(fieldPath + ": not in the schema (the API server would prune or reject it)");
-        }
-      }
-    }
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Coverage: the cases the demo and the docs rely on
   // ---------------------------------------------------------------------------------------------
@@ -467,35 +356,6 @@ class ExamplesTest {
   }
 
   @Test
-  void crossFieldRulesOfTheCrdsHold() {
-    for (AppListing listing : listings()) {
-      AppListingSpec s = listing.getSpec();
-      String id = "AppListing " + listing.getMetadata().getName();
-      assertEquals(s.developedBy == AppListingSpec.Party.Platform, s.authMethod != null,
-          id + ": authMethod is required for Platform-built listings and not allowed for Vendor-built ones");
-      boolean hasTenants = s.allowedTenants != null && !s.allowedTenants.isEmpty();
-      assertEquals(s.visibility == AppListingSpec.Visibility.Private, hasTenants,
-          id + ": allowedTenants is required for, and only for, Private listings");
-      if (s.dataAccess != null) {
-        Set<String> scopes = new HashSet<>();
-        s.dataAccess.forEach(d -> assertTrue(scopes.add(d.scope), id + ": scope " + d.scope + " listed twice"));
-      }
-    }
-    for (Activation activation : activations()) {
-      ActivationSpec s = activation.getSpec();
-      List<String> consented = s.consent.dataAccess == null ? List.of() : s.consent.dataAccess;
-      if (s.scopes != null) {
-        for (List<String> scopes : Stream.of(s.scopes.allowed, s.scopes.declined).filter(Objects::nonNull).toList()) {
-          assertTrue(consented.containsAll(scopes), id(activation) + ": scopes " + scopes + " not all in consent.dataAccess");
-        }
-        if (s.scopes.allowed != null && s.scopes.declined != null) {
-          assertTrue(s.scopes.allowed.stream().noneMatch(s.scopes.declined::contains), id(activation) + ": a scope both allowed and declined");
-        }
-      }
-    }
-  }
-
-  @Test
   void trustedNetworksUseDocumentationRangesWrittenAsNetworkAddresses() {
     List<Cidr> documentation = DOCUMENTATION_RANGES.stream().map(Cidr::parse).toList();
     for (TrustedNetwork network : trustedNetworks()) {
@@ -511,74 +371,6 @@ class ExamplesTest {
         assertTrue(cidrs.stream().anyMatch(c -> c.contains(Cidr.parse(text))), id + ": exception " + text + " lies in none of cidrs");
       }
     }
-  }
-
-  /**
-   * Every Activation is annotated with the phase it should reach, and that phase follows from the
-   * catalogue by the rules in the design (visibility and lifecycle, then consent, then vendor
-   * credentials). Each example has at most one reason not to be Active, so the expectation does not
-   * depend on the order in which the operator checks them.
-   */
-  @Test
-  void everyActivationIsAnnotatedWithThePhaseTheCatalogueImplies() {
-    Map<String, AppListing> byName = listings().stream().collect(Collectors.toMap(l -> l.getMetadata().getName(), l -> l));
-    Map<String, Secret> secrets = objects(Secret.class).stream().collect(Collectors.toMap(ExamplesTest::id, s -> s));
-    Map<String, Set<String>> singleTenantHolders = new LinkedHashMap<>();
-    for (Activation activation : activations()) {
-      String expected = expectedPhase(activation);
-      assertNotNull(expected, id(activation) + ": annotation " + EXPECTED_PHASE + " is missing");
-      List<String> reasons = reasonsNotActive(activation, byName, secrets);
-      assertTrue(reasons.size() <= 1, id(activation) + " has more than one reason not to be Active, "
-          + "so its phase depends on the order of checks: " + reasons);
-      String implied = reasons.isEmpty() ? "Active" : reasons.get(0).split(":")[0];
-      assertEquals(implied, expected, id(activation) + ": " + reasons);
-      AppListing listing = byName.get(activation.getSpec().listing);
-      if (listing.getSpec().installation == AppListingSpec.Installation.SingleTenant) {
-        singleTenantHolders.computeIfAbsent(listing.getMetadata().getName(), k -> new TreeSet<>())
-            .add(activation.getMetadata().getNamespace());
-      }
-    }
-    singleTenantHolders.forEach((listing, tenants) -> assertEquals(1, tenants.size(),
-        "SingleTenant listing " + listing + " is activated by " + tenants + "; which one wins depends on timing"));
-  }
-
-  static List<String> reasonsNotActive(Activation activation, Map<String, AppListing> listings, Map<String, Secret> secrets) {
-    ActivationSpec spec = activation.getSpec();
-    String tenant = activation.getMetadata().getNamespace();
-    AppListing listing = listings.get(spec.listing);
-    List<String> reasons = new ArrayList<>();
-    if (listing == null) {
-      reasons.add("Rejected: listing " + spec.listing + " does not exist");
-      return reasons;
-    }
-    AppListingSpec ls = listing.getSpec();
-    if (ls.lifecycle != AppListingSpec.Lifecycle.Approved) {
-      reasons.add("Rejected: listing is " + ls.lifecycle);
-    }
-    if (ls.visibility == AppListingSpec.Visibility.Private && !ls.allowedTenants.contains(tenant)) {
-      reasons.add("Rejected: Private listing not visible to " + tenant);
-    }
-    if (ls.pricing != null && ls.pricing.feeImpact && !spec.consent.feeChangeAccepted) {
-      reasons.add("AwaitingConsent: fee change not accepted");
-    }
-    Set<String> requested = ls.dataAccess == null ? Set.of() : ls.dataAccess.stream().map(d -> d.scope).collect(Collectors.toSet());
-    Set<String> consented = spec.consent.dataAccess == null ? Set.of() : Set.copyOf(spec.consent.dataAccess);
-    if (!requested.equals(consented)) {
-      reasons.add("AwaitingConsent: consent.dataAccess " + new TreeSet<>(consented) + " is not " + new TreeSet<>(requested));
-    }
-    if (ls.developedBy == AppListingSpec.Party.Platform) {
-      Secret secret = spec.vendorCredentialsSecretRef == null ? null : secrets.get(tenant + "/" + spec.vendorCredentialsSecretRef.name);
-      if (secret == null) {
-        reasons.add("AwaitingVendorCredentials: no vendor-credential Secret");
-      } else {
-        Set<String> missing = new TreeSet<>(REQUIRED_KEYS.get(ls.authMethod));
-        missing.removeAll(keys(secret));
-        if (!missing.isEmpty()) {
-          reasons.add("AwaitingVendorCredentials: Secret lacks " + missing);
-        }
-      }
-    }
-    return reasons;
   }
 
   @Test
