@@ -61,7 +61,8 @@ public final class AppConnectorOperator {
     });
     PlanExecutor executor = new PlanExecutor(client, new CredentialGenerator(), settings.tokenUrl());
     EventRecorder events = new EventRecorder(client, clock, settings.instance());
-    operator.register(new ActivationReconciler(clock, executor, events, deadlines, settings.api(), metrics), c -> {
+    operator.register(new ActivationReconciler(clock, executor, events, deadlines, settings.api(),
+        settings.defaultUnusedLifetime(), metrics), c -> {
       c.withName("activation");
       // Reconcile on any change, status included, so a hand-edited status is noticed and repaired;
       // the operator's own status writes are filtered by JOSDK's cache and cost no extra reconcile.

@@ -1,5 +1,6 @@
 package io.appconnector.operator.config;
 
+import io.appconnector.operator.logic.GoDuration;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -19,10 +20,11 @@ import java.util.stream.Collectors;
  * @param exitOnLostLeadership whether a replica that loses the lease exits (the pod restarts)
  * @param api the tenant API pods that TrustedOnly activations fence, unless a listing or tenant says otherwise
  * @param metricsPort where /metrics, /healthz and /readyz are served
+ * @param defaultUnusedLifetime the unused-credential lifetime of listings that set none
  */
 public record OperatorSettings(String tokenUrl, Set<String> watchNamespaces, String operatorNamespace,
     boolean leaderElection, String instance, LeaseTimings lease, boolean exitOnLostLeadership, ApiPods api,
-    int metricsPort) {
+    int metricsPort, Duration defaultUnusedLifetime) {
 
   public static final String DEFAULT_TOKEN_URL = "http://appconnector-operator.appconnector-system.svc:8080/oauth2/token";
 
@@ -60,7 +62,7 @@ public record OperatorSettings(String tokenUrl, Set<String> watchNamespaces, Str
   public OperatorSettings(String tokenUrl, Set<String> watchNamespaces, String operatorNamespace,
       boolean leaderElection, String instance) {
     this(tokenUrl, watchNamespaces, operatorNamespace, leaderElection, instance, LeaseTimings.DEFAULT, true,
-        ApiPods.DEFAULT, 8081);
+        ApiPods.DEFAULT, 8081, Duration.ofHours(48));
   }
 
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
@@ -75,11 +77,12 @@ public record OperatorSettings(String tokenUrl, Set<String> watchNamespaces, Str
         true,
         ApiPods.parse(env.getOrDefault("API_POD_SELECTOR", "app.kubernetes.io/component=api"),
             env.getOrDefault("API_PORTS", "8443")),
-        Integer.parseInt(env.getOrDefault("METRICS_PORT", "8081")));
+        Integer.parseInt(env.getOrDefault("METRICS_PORT", "8081")),
+        GoDuration.parse(env.getOrDefault("DEFAULT_UNUSED_CREDENTIAL_LIFETIME", "48h")));
   }
 
   public OperatorSettings withLeaderElection(String instance, LeaseTimings lease, boolean exitOnLostLeadership) {
     return new OperatorSettings(tokenUrl, watchNamespaces, operatorNamespace, true, instance, lease,
-        exitOnLostLeadership, api, metricsPort);
+        exitOnLostLeadership, api, metricsPort, defaultUnusedLifetime);
   }
 }

@@ -40,11 +40,13 @@ public final class ActivationPlanner {
    */
   public record Observed(Activation activation, AppListing listing, Collection<Activation> sameListing,
       VendorSecret vendorSecret, DeliveredCredentials delivered, Instant now, Namespace tenant,
-      Collection<TrustedNetwork> networks, Collection<NetworkPolicy> tenantPolicies, ApiPods apiPods) {
+      Collection<TrustedNetwork> networks, Collection<NetworkPolicy> tenantPolicies, ApiPods apiPods,
+      Duration defaultLifetime) {
 
     public Observed(Activation activation, AppListing listing, Collection<Activation> sameListing,
         VendorSecret vendorSecret, DeliveredCredentials delivered, Instant now) {
-      this(activation, listing, sameListing, vendorSecret, delivered, now, null, List.of(), List.of(), ApiPods.DEFAULT);
+      this(activation, listing, sameListing, vendorSecret, delivered, now, null, List.of(), List.of(), ApiPods.DEFAULT,
+          DEFAULT_LIFETIME);
     }
   }
 
@@ -117,7 +119,8 @@ public final class ActivationPlanner {
       List<String> granted, boolean billable) {
     Activation activation = in.activation();
     long revision = activation.getSpec().revision;
-    Duration lifetime = lifetime(listing);
+    Duration lifetime = lifetime(listing, in.defaultLifetime());
+    String lifetimeText = GoDuration.format(lifetime);
     String vendorNs = listing.vendor.namespace;
     Credential record = currentRecord(activation.getStatus(), revision);
     DeliveredCredentials delivered = in.delivered() != null && in.delivered().revision() == revision
@@ -125,7 +128,7 @@ public final class ActivationPlanner {
     Instant now = in.now();
 
     if (record != null && record.expiredAt != null) {
-      String message = "Expired: the credentials were not used within " + listing.credentialPolicy().unusedCredentialLifetime
+      String message = "Expired: the credentials were not used within " + lifetimeText
           + " and were revoked at " + record.expiredAt + ". Raise spec.revision to " + (revision + 1) + " to issue a fresh pair.";
       return vendorPlan(Phase.Expired, message, "CredentialsExpired", false, conditions,
           in.delivered() == null ? CredentialAction.NONE : CredentialAction.EXPIRE, granted, lifetime, vendorNs, billable, null, null);
@@ -144,7 +147,7 @@ public final class ActivationPlanner {
     boolean used = record != null && record.firstUsedAt != null
         && (delivered == null || delivered.clientId().equals(record.clientId));
     if ((record != null || delivered != null) && !used && expiresAt != null && !now.isBefore(expiresAt)) {
-      String message = "Expired: the credentials were not used within " + listing.credentialPolicy().unusedCredentialLifetime
+      String message = "Expired: the credentials were not used within " + lifetimeText
           + " and were revoked. Raise spec.revision to " + (revision + 1) + " to issue a fresh pair.";
       return vendorPlan(Phase.Expired, message, "CredentialsExpired", false, conditions, CredentialAction.EXPIRE,
           granted, lifetime, vendorNs, billable, null, "CredentialsExpired");
@@ -220,7 +223,9 @@ public final class ActivationPlanner {
     return status.credential;
   }
 
-  public static Duration lifetime(AppListingSpec listing) {
-    return GoDuration.parse(listing.credentialPolicy().unusedCredentialLifetime);
+  /** The listing's unused-credential lifetime, or the operator's default when the listing sets none. */
+  public static Duration lifetime(AppListingSpec listing, Duration operatorDefault) {
+    String own = listing.credentialPolicy().unusedCredentialLifetime;
+    return own == null || own.isBlank() ? operatorDefault : GoDuration.parse(own);
   }
 }

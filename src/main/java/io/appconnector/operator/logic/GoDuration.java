@@ -32,6 +32,27 @@ public final class GoDuration {
     return Duration.ofNanos(nanos.longValue());
   }
 
+  /** Writes a duration as Go and Kubernetes do: "48h", "1h30m", "45s", "1.5s". */
+  public static String format(Duration d) {
+    if (d.isZero()) {
+      return "0s";
+    }
+    StringBuilder out = new StringBuilder();
+    long hours = d.toHours();
+    int minutes = d.toMinutesPart();
+    double seconds = d.toSecondsPart() + d.toNanosPart() / 1e9;
+    if (hours > 0) {
+      out.append(hours).append('h');
+    }
+    if (minutes > 0) {
+      out.append(minutes).append('m');
+    }
+    if (seconds > 0) {
+      out.append(seconds == Math.rint(seconds) ? String.valueOf((long) seconds) : String.valueOf(seconds)).append('s');
+    }
+    return out.toString();
+  }
+
   private static long nanosPer(String unit) {
     return switch (unit) {
       case "ns" -> 1L;

@@ -51,8 +51,11 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
 
   private final ProductMetrics metrics;
 
+  private final Duration defaultLifetime;
+
   public ActivationReconciler(Clock clock, PlanExecutor executor, EventRecorder events, Deadlines deadlines,
-      ApiPods apiPods, ProductMetrics metrics) {
+      ApiPods apiPods, Duration defaultLifetime, ProductMetrics metrics) {
+    this.defaultLifetime = defaultLifetime;
     this.metrics = metrics;
     this.apiPods = apiPods;
     this.clock = clock;
@@ -76,7 +79,7 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
     DeliveredCredentials delivered = sources.delivered(activation, listing);
     ActivationPlan plan = ActivationPlanner.plan(new ActivationPlanner.Observed(activation, listing, peers,
         vendorSecret, delivered, now, sources.namespace(activation), sources.trustedNetworks(activation),
-        sources.tenantPolicies(activation), apiPods));
+        sources.tenantPolicies(activation), apiPods, defaultLifetime));
     if (destructive(plan)) {
       // Caches can lag behind a first use recorded a moment ago or a Secret just replaced: decide
       // anything that revokes or replaces credentials again on fresh reads.
@@ -88,7 +91,7 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
       delivered = sources.freshDelivered(activation, listing);
       plan = ActivationPlanner.plan(new ActivationPlanner.Observed(activation, listing, peers,
           vendorSecret, delivered, now, sources.namespace(activation), sources.trustedNetworks(activation),
-          sources.tenantPolicies(activation), apiPods));
+          sources.tenantPolicies(activation), apiPods, defaultLifetime));
     }
     // The fence goes up before credentials are delivered, and comes down once they are not needed.
     executor.fence(activation, plan.networkPolicy(), sources.policy(activation));

@@ -30,7 +30,7 @@ public final class ExchangeRules {
   }
 
   public enum Refusal {
-    UNKNOWN_CLIENT, WRONG_SECRET, DEACTIVATED, SUSPENDED, REVISION_MISMATCH, NOT_ACTIVE, EXPIRED, NO_LISTING,
+    UNKNOWN_CLIENT, WRONG_SECRET, DEACTIVATED, SUSPENDED, WITHDRAWN, REVISION_MISMATCH, NOT_ACTIVE, EXPIRED, NO_LISTING,
     UNTRUSTED_SOURCE
   }
 
@@ -59,12 +59,13 @@ public final class ExchangeRules {
     if (credential == null) {
       return Verdict.refused(Refusal.UNKNOWN_CLIENT);
     }
-    Refusal unusable = unusable(activation, now);
-    if (unusable != null) {
-      return Verdict.refused(unusable);
-    }
-    if (!secretMatches) {
+    // A withdrawn credential has no verifier to check against: its log reason is why it was withdrawn.
+    if (credential.verifier != null && !secretMatches) {
       return Verdict.refused(Refusal.WRONG_SECRET);
+    }
+    Refusal unusable = unusable(activation, now);
+    if (unusable != null || !secretMatches) {
+      return Verdict.refused(unusable != null ? unusable : Refusal.WRONG_SECRET);
     }
     if (listing == null || listing.getSpec() == null) {
       return Verdict.refused(Refusal.NO_LISTING);
@@ -88,16 +89,19 @@ public final class ExchangeRules {
     if (activation.getMetadata().getDeletionTimestamp() != null) {
       return Refusal.DEACTIVATED;
     }
-    if (activation.getSpec().suspended || activation.getStatus().phase == Phase.Suspended || credential.verifier == null) {
-      return Refusal.SUSPENDED;
-    }
-    if (credential.revision == null || credential.revision != activation.getSpec().revision) {
-      return Refusal.REVISION_MISMATCH;
-    }
     Instant expiresAt = Times.parse(credential.expiresAt);
     if (credential.expiredAt != null
         || (credential.firstUsedAt == null && expiresAt != null && !now.isBefore(expiresAt))) {
       return Refusal.EXPIRED;
+    }
+    if (activation.getSpec().suspended || activation.getStatus().phase == Phase.Suspended) {
+      return Refusal.SUSPENDED;
+    }
+    if (credential.verifier == null) {
+      return Refusal.WITHDRAWN;
+    }
+    if (credential.revision == null || credential.revision != activation.getSpec().revision) {
+      return Refusal.REVISION_MISMATCH;
     }
     if (activation.getStatus().phase != Phase.Active) {
       return Refusal.NOT_ACTIVE;

@@ -34,6 +34,11 @@ public class HttpReplies {
     this.scheduler = scheduler;
   }
 
+  /** How many answers are waiting to be sent. */
+  public int held() {
+    return held.get();
+  }
+
   public static Map<String, Object> errorBody(OAuthError error) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", error.error());

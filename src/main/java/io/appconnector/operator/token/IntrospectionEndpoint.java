@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /oauth2/introspect} (RFC 7662) for the platform's own APIs, which authenticate with
@@ -66,6 +67,11 @@ public class IntrospectionEndpoint implements HttpHandler {
     } catch (OAuthError e) {
       replies.errorLater(exchange, e, caller == null || !e.isClientAuthenticationFailure() ? Duration.ZERO
           : throttle.failed(caller));
+    } catch (RuntimeException e) {
+      // Only the type: the request holds a token and a password.
+      LoggerFactory.getLogger(IntrospectionEndpoint.class).error("an introspection failed unexpectedly: {}",
+          e.getClass().getName());
+      replies.error(exchange, OAuthError.serverError());
     }
   }
 

@@ -10,6 +10,7 @@ public final class OAuthError extends RuntimeException {
   public static final String INVALID_SCOPE = "invalid_scope";
   public static final String UNSUPPORTED_GRANT_TYPE = "unsupported_grant_type";
   public static final String TEMPORARILY_UNAVAILABLE = "temporarily_unavailable";
+  public static final String SERVER_ERROR = "server_error";
   static final String CLIENT_AUTHENTICATION_FAILED = "Client authentication failed.";
 
   private final int status;
@@ -66,6 +67,11 @@ public final class OAuthError extends RuntimeException {
 
   public static OAuthError notFound() {
     return new OAuthError(404, INVALID_REQUEST, "No such endpoint.", null);
+  }
+
+  /** An unexpected failure inside the server; says nothing more. */
+  public static OAuthError serverError() {
+    return new OAuthError(500, SERVER_ERROR, "The server could not answer this request.", null);
   }
 
   public static OAuthError temporarilyUnavailable() {

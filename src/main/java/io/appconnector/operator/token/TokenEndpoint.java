@@ -68,6 +68,10 @@ public class TokenEndpoint implements HttpHandler {
     } catch (KubernetesClientException | IllegalStateException e) {
       log.warn("a token exchange could not finish: {}", e.getMessage());
       replies.error(exchange, OAuthError.temporarilyUnavailable());
+    } catch (RuntimeException e) {
+      // Only the type: nothing of the request (which holds a secret) reaches the log.
+      log.error("a token exchange failed unexpectedly: {}", e.getClass().getName());
+      replies.error(exchange, OAuthError.serverError());
     }
   }
 

@@ -42,6 +42,7 @@ public final class TokenServer implements AutoCloseable {
   private final SigningKeyStore keys;
   private final IntrospectionCallers callers;
   private final TokenEndpoint tokenEndpoint;
+  private final HttpReplies replies;
 
   private TokenServer(KubernetesClient client, TokenSettings requested, Clock clock) throws IOException {
     // An embedded server (no issuer configured) listens on loopback only.
@@ -56,7 +57,7 @@ public final class TokenServer implements AutoCloseable {
     directory = new ClientDirectory(client, settings.watchNamespaces());
     keys = new SigningKeyStore(client, settings, clock);
     callers = new IntrospectionCallers(client, settings);
-    HttpReplies replies = new HttpReplies(scheduler);
+    replies = new HttpReplies(scheduler);
     FailureThrottle throttle = new FailureThrottle(clock);
     AccessTokens tokens = new AccessTokens(settings.issuer(), settings.audience());
     tokenEndpoint = new TokenEndpoint(client, directory, keys::current, tokens, throttle, replies, clock);
@@ -116,6 +117,11 @@ public final class TokenServer implements AutoCloseable {
   /** How many first uses this replica recorded. */
   public long firstUsesRecorded() {
     return tokenEndpoint.firstUsesRecorded();
+  }
+
+  /** How many failure answers are being held back right now. */
+  public int heldBack() {
+    return replies.held();
   }
 
   @Override

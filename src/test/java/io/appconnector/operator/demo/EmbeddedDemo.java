@@ -6,6 +6,8 @@ import io.appconnector.operator.api.v1alpha1.ActivationStatus;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.config.OperatorSettings;
 import io.appconnector.operator.support.Crds;
+import io.appconnector.operator.token.TokenServer;
+import io.appconnector.operator.token.TokenSettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -51,15 +53,24 @@ public final class EmbeddedDemo {
       out.println("== Embedded Kubernetes API (Fabric8 mock server, CRUD mode) on " + client.getMasterUrl());
       Crds.install(client, false);
       out.println("== Installed CRDs: " + Crds.files().stream().map(p -> p.getFileName().toString()).toList());
-      OperatorSettings settings = new OperatorSettings("http://localhost:8080/oauth2/token", java.util.Set.of(),
+      // The token endpoint first, on a free loopback port, so delivered Secrets name its URL.
+      TokenServer tokens = AppConnectorOperator.startTokenServer(client, TokenSettings.embedded("default"),
+          Clock.systemUTC());
+      out.println("== Token endpoint on " + tokens.settings().tokenEndpoint());
+      OperatorSettings settings = new OperatorSettings(tokens.settings().tokenEndpoint(), java.util.Set.of(),
           "default", false, "embedded-demo");
       Operator operator = AppConnectorOperator.create(client, settings, Clock.systemUTC());
       operator.start();
       out.println("== Operator started");
       apply(client, project.resolve("examples"));
       failures = report(client);
+      TokenExchangeDemo exchange = new TokenExchangeDemo(client, tokens, out);
+      failures += exchange.exchange("tenant-acme", "paywise-payroll");
+      failures += exchange.refusedFromUntrustedAddress("tenant-acme", "ledgerly");
+      out.println();
       failures += watchExpiry(client);
       operator.stop();
+      tokens.close();
     } finally {
       server.destroy();
     }

@@ -67,12 +67,19 @@ final class Vendor {
 
   Mounted read(String namespace, String name) {
     Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
-    if (secret == null || secret.getData() == null) {
+    if (secret == null) {
       return null;
     }
-    Map<String, String> data = secret.getData();
-    return new Mounted(text(data.get("clientId")), text(data.get("clientSecret")), text(data.get("tokenUrl")),
-        text(data.get("scopes")));
+    return new Mounted(value(secret, "clientId"), value(secret, "clientSecret"), value(secret, "tokenUrl"),
+        value(secret, "scopes"));
+  }
+
+  /** A key's value as a mounted file holds it. The mock API server keeps stringData as written; a real one moves it to data. */
+  private static String value(Secret secret, String key) {
+    if (secret.getData() != null && secret.getData().get(key) != null) {
+      return text(secret.getData().get(key));
+    }
+    return secret.getStringData() == null ? null : secret.getStringData().get(key);
   }
 
   Reply basic(Mounted credentials, String scope) {

@@ -158,18 +158,18 @@ public class AppListingSpec {
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class CredentialPolicy {
-    @Default("48h")
     @Size(max = 32)
     @ValidationRule(value = "duration(self) >= duration('1s') && duration(self) <= duration('8760h')",
         message = "unusedCredentialLifetime must be a duration between 1s and 8760h (one year), e.g. 48h (units: ms, s, m, h; no d)")
-    @JsonPropertyDescription("Credentials not used within this time are revoked. Go duration, default 48h.")
-    public String unusedCredentialLifetime = "48h";
+    @JsonPropertyDescription("Credentials not used within this time are revoked. Go duration; "
+        + "default: the operator's setting (48h unless the platform team changed it).")
+    public String unusedCredentialLifetime;
 
-    @Default("1h")
     @Size(max = 32)
     @ValidationRule(value = "duration(self) >= duration('1m') && duration(self) <= duration('24h')",
         message = "accessTokenLifetime must be a duration between 1m and 24h, e.g. 1h (units: ms, s, m, h; no d)")
-    @JsonPropertyDescription("Lifetime of access tokens issued at the token endpoint. Go duration, default 1h.")
-    public String accessTokenLifetime = "1h";
+    @JsonPropertyDescription("Lifetime of access tokens issued at the token endpoint. Go duration; "
+        + "default: the operator's setting (1h unless the platform team changed it).")
+    public String accessTokenLifetime;
   }
 }

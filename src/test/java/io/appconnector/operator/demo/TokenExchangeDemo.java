@@ -1,0 +1,119 @@
+package io.appconnector.operator.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.token.TokenServer;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The demo's token exchange: a vendor reads its delivered Secret, exchanges it at the token
+ * endpoint and verifies the token against the published JWKS, as a platform API would. Prints
+ * what the answer and the verified claims say, never the secret or the token.
+ */
+final class TokenExchangeDemo {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final KubernetesClient client;
+  private final TokenServer tokens;
+  private final PrintStream out;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  TokenExchangeDemo(KubernetesClient client, TokenServer tokens, PrintStream out) {
+    this.client = client;
+    this.tokens = tokens;
+    this.out = out;
+  }
+
+  /** Exchanges the credentials of an Unrestricted activation; returns 1 when it is not served. */
+  int exchange(String namespace, String name) throws Exception {
+    Map<String, String> mounted = mounted(namespace, name);
+    out.println("== Token exchange: the vendor of " + namespace + "/" + name + " posts its delivered clientId "
+        + mounted.get("clientId") + " and secret (HTTP Basic) to " + mounted.get("tokenUrl"));
+    HttpResponse<String> response = post(mounted);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> body = JSON.readValue(response.body(), Map.class);
+    if (response.statusCode() != 200) {
+      out.println("   HTTP " + response.statusCode() + " " + body.get("error") + " (expected 200)");
+      return 1;
+    }
+    out.println("   HTTP 200, token_type " + body.get("token_type") + ", expires_in " + body.get("expires_in")
+        + ", scope \"" + body.get("scope") + "\"");
+    String token = (String) body.get("access_token");
+    JWTClaimsSet claims = verify(token);
+    out.println("   verified against " + tokens.settings().jwksUri() + ": sub " + claims.getSubject() + ", tenant "
+        + claims.getStringClaim("tenant") + ", scope \"" + claims.getStringClaim("scope") + "\", exp "
+        + claims.getExpirationTime().toInstant() + ", kid " + SignedJWT.parse(token).getHeader().getKeyID());
+    Activation used = client.resources(Activation.class).inNamespace(namespace).withName(name).get();
+    String firstUsedAt = used.getStatus().credential.firstUsedAt;
+    out.println("   first use recorded: firstUsedAt " + firstUsedAt + " (the unused-credential expiry has stopped)");
+    return firstUsedAt == null ? 1 : 0;
+  }
+
+  /** Exchanges the credentials of a TrustedOnly activation from 127.0.0.1; returns 1 unless refused. */
+  int refusedFromUntrustedAddress(String namespace, String name) throws Exception {
+    HttpResponse<String> response = post(mounted(namespace, name));
+    Object error = JSON.readValue(response.body(), Map.class).get("error");
+    boolean refused = response.statusCode() == 401 && "invalid_client".equals(error);
+    out.println("== Token exchange for " + namespace + "/" + name + " (TrustedOnly) from 127.0.0.1: "
+        + (refused ? "REFUSED" : "NOT REFUSED") + ", HTTP " + response.statusCode() + " " + error
+        + " (127.0.0.1 is outside " + namespace + "'s trusted networks)");
+    return refused ? 0 : 1;
+  }
+
+  private Map<String, String> mounted(String namespace, String name) {
+    Activation activation = client.resources(Activation.class).inNamespace(namespace).withName(name).get();
+    String[] where = activation.getStatus().credential.deliveredTo.split("/", 2);
+    Secret secret = client.secrets().inNamespace(where[0]).withName(where[1]).get();
+    // The embedded API keeps stringData as written; a real one serves data, base64.
+    if (secret.getStringData() != null && !secret.getStringData().isEmpty()) {
+      return secret.getStringData();
+    }
+    Map<String, String> decoded = new java.util.HashMap<>();
+    secret.getData().forEach((k, v) -> decoded.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+    return decoded;
+  }
+
+  private HttpResponse<String> post(Map<String, String> mounted) throws Exception {
+    String pair = URLEncoder.encode(mounted.get("clientId"), StandardCharsets.UTF_8) + ":"
+        + URLEncoder.encode(mounted.get("clientSecret"), StandardCharsets.UTF_8);
+    HttpRequest request = HttpRequest.newBuilder(URI.create(mounted.get("tokenUrl")))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)))
+        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private JWTClaimsSet verify(String token) throws Exception {
+    HttpResponse<String> jwks = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tokens.port()
+        + "/.well-known/jwks.json")).GET().build(), HttpResponse.BodyHandlers.ofString());
+    DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt")));
+    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256,
+        new ImmutableJWKSet<>(JWKSet.parse(jwks.body()))));
+    processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(tokens.settings().audience(),
+        new JWTClaimsSet.Builder().issuer(tokens.settings().issuer()).build(),
+        Set.of("sub", "tenant", "scope", "exp", "iat", "jti")));
+    return processor.process(token, null);
+  }
+}

@@ -1,0 +1,142 @@
+package io.appconnector.operator.token;
+
+import static io.appconnector.operator.Fixtures.activation;
+import static io.appconnector.operator.Fixtures.vendorListing;
+import static io.appconnector.operator.Fixtures.withLifetime;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
+import io.appconnector.operator.api.v1alpha1.AppListing;
+import io.appconnector.operator.api.v1alpha1.AppListingSpec;
+import io.appconnector.operator.support.Await;
+import io.appconnector.operator.support.Crds;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every way a credential stops being exchangeable is answered the same: 401 invalid_client with
+ * the same description, naming Basic in WWW-Authenticate.
+ */
+@EnableKubernetesMockClient(crud = true)
+class TokenRefusalsMockServerTest extends TokenScenarios {
+  static KubernetesClient client;
+
+  @BeforeAll
+  static void crds() {
+    Crds.install(client, false);
+  }
+
+  @Override
+  protected KubernetesClient client() {
+    return client;
+  }
+
+  static void assertRefused(Vendor.Reply reply) {
+    assertEquals(401, reply.status(), reply.toString());
+    assertEquals("invalid_client", reply.error());
+    assertEquals("Client authentication failed.", reply.json().get("error_description"), "no hint which refusal");
+    assertEquals("Basic realm=\"appconnector\"", reply.header("WWW-Authenticate"));
+    assertEquals("no-store", reply.header("Cache-Control"));
+    assertEquals("no-cache", reply.header("Pragma"));
+  }
+
+  Vendor.Mounted activeCredentials(String name, AppListing listing) {
+    Activation a = create(activation(tenant, name, listing.getMetadata().getName(), "invoices.read"));
+    awaitPhase(tenant, name, Phase.Active);
+    return mounted(a);
+  }
+
+  @Test
+  void anUnknownClientAndAWrongSecretAreRefusedAlike() {
+    Vendor.Mounted real = activeCredentials("ledger", listing(vendorListing("ledger", vendorNs, "invoices.read")));
+    Vendor.Reply unknown = vendor.basic(new Vendor.Mounted("ac-000000000000000000000000", real.clientSecret(),
+        real.tokenUrl(), null), null);
+    Vendor.Reply wrong = vendor.basic(real.withSecret("not-the-secret"), null);
+    Vendor.Reply wrongByForm = vendor.formAuth(real.withSecret("not-the-secret"), null);
+    assertRefused(unknown);
+    assertRefused(wrong);
+    assertRefused(wrongByForm);
+    assertEquals(unknown.raw().body(), wrong.raw().body(), "identical answers");
+  }
+
+  @Test
+  void anExpiredCredentialIsRefused() {
+    Vendor.Mounted kept = activeCredentials("pingpost",
+        listing(withLifetime(vendorListing("pingpost", vendorNs, "invoices.read"), "1s")));
+    awaitPhase(tenant, "pingpost", Phase.Expired);
+    assertRefused(vendor.basic(kept, null));
+  }
+
+  @Test
+  void aSuspendedCredentialIsRefusedAndRestoringDeliversANewSecretThatWorks() {
+    Vendor.Mounted before = activeCredentials("ledger", listing(vendorListing("ledger", vendorNs, "invoices.read")));
+    assertEquals(200, vendor.basic(before, null).status());
+
+    edit(tenant, "ledger", s -> s.suspended = true);
+    awaitPhase(tenant, "ledger", Phase.Suspended);
+    assertRefused(vendor.basic(before, null));
+
+    edit(tenant, "ledger", s -> s.suspended = false);
+    Activation restored = awaitPhase(tenant, "ledger", Phase.Active);
+    Vendor.Mounted after = Await.until("a new secret delivered", () -> mounted(restored),
+        m -> !m.clientSecret().equals(before.clientSecret()));
+    assertEquals(before.clientId(), after.clientId(), "restoring keeps the client ID");
+    assertEquals(200, vendor.basic(after, null).status(), "the vendor reads the Secret again and is served");
+    assertRefused(vendor.basic(before, null));
+  }
+
+  @Test
+  void aDeactivatedCredentialIsRefusedWhileBeingDeletedAndOnceGone() {
+    Vendor.Mounted kept = activeCredentials("ledger", listing(vendorListing("ledger", vendorNs, "invoices.read")));
+    assertEquals(200, vendor.basic(kept, null).status());
+
+    stopOperator();
+    client.resources(Activation.class).inNamespace(tenant).withName("ledger").delete();
+    assertNotNull(Await.until("held by the finalizer", () -> get(tenant, "ledger").getMetadata().getDeletionTimestamp(),
+        t -> t != null));
+    assertRefused(Await.until("refused while being deleted", () -> vendor.basic(kept, null), r -> r.status() == 401));
+    startOperator();
+    Await.until("the activation is gone", () -> get(tenant, "ledger"), a -> a == null);
+    assertRefused(vendor.basic(kept, null));
+  }
+
+  @Test
+  void aRaisedRevisionRefusesTheOldPairAndServesTheNewOne() {
+    Vendor.Mounted first = activeCredentials("ledger", listing(vendorListing("ledger", vendorNs, "invoices.read")));
+    edit(tenant, "ledger", s -> s.revision = 1);
+    Activation reissued = Await.until("revision 1 issued", () -> get(tenant, "ledger"),
+        a -> a.getStatus().phase == Phase.Active && Long.valueOf(1).equals(a.getStatus().credential.revision));
+    Vendor.Mounted second = Await.until("the new pair delivered", () -> mounted(reissued),
+        m -> !m.clientId().equals(first.clientId()));
+    assertNotEquals(first.clientId(), second.clientId());
+    assertRefused(vendor.basic(first, null));
+    assertEquals(200, vendor.basic(second, null).status());
+  }
+
+  @Test
+  void aCredentialWhoseActivationIsNoLongerActiveIsRefusedUntilItIsActiveAgain() {
+    AppListing l = listing(vendorListing("ledger", vendorNs, "invoices.read"));
+    Vendor.Mounted kept = activeCredentials("ledger", l);
+    assertEquals(200, vendor.basic(kept, null).status());
+
+    setLifecycle(l, AppListingSpec.Lifecycle.Retired);
+    awaitPhase(tenant, "ledger", Phase.Rejected);
+    assertRefused(vendor.basic(kept, null));
+
+    setLifecycle(l, AppListingSpec.Lifecycle.Approved);
+    awaitPhase(tenant, "ledger", Phase.Active);
+    assertEquals(200, Await.until("served again", () -> vendor.basic(kept, null), r -> r.status() == 200).status());
+  }
+
+  private void setLifecycle(AppListing listing, AppListingSpec.Lifecycle lifecycle) {
+    client.resources(AppListing.class).withName(listing.getMetadata().getName()).edit(x -> {
+      x.getSpec().lifecycle = lifecycle;
+      return x;
+    });
+  }
+}
