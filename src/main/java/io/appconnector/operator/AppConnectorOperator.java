@@ -95,7 +95,7 @@ public final class AppConnectorOperator {
     Clock clock = Clock.systemUTC();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ProductMetrics metrics = new ProductMetrics(registry, clock);
-    TokenServer tokens = startTokenServer(client, tokenSettings, clock);
+    TokenServer tokens = TokenServer.start(client, tokenSettings, clock, metrics::tokenExchange);
     Operator operator = create(client, settings, clock, new Deadlines(), metrics);
     HealthServer health;
     try {

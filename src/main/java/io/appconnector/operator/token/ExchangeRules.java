@@ -52,6 +52,12 @@ public final class ExchangeRules {
 
   public static Verdict decide(String clientId, String secret, Activation activation, AppListing listing,
       Collection<TrustedNetwork> trustedNetworks, byte[] source, Instant now) {
+    return decide(clientId, secret, activation, listing, trustedNetworks, source, now, DEFAULT_TOKEN_LIFETIME);
+  }
+
+  /** As above, with the operator's token lifetime for listings that set none. */
+  public static Verdict decide(String clientId, String secret, Activation activation, AppListing listing,
+      Collection<TrustedNetwork> trustedNetworks, byte[] source, Instant now, Duration defaultTokenLifetime) {
     Credential credential = credential(activation, clientId);
     String verifier = credential == null || credential.verifier == null ? DECOY_VERIFIER : credential.verifier;
     // Always compare, before anything else decides: the time taken does not tell why a request fails.
@@ -76,7 +82,8 @@ public final class ExchangeRules {
     }
     List<String> scopes = credential.grantedScopes == null ? List.of() : List.copyOf(credential.grantedScopes);
     return new Verdict(new Grant(clientId, activation.getMetadata().getNamespace(), activation.getMetadata().getName(),
-        activation.getSpec().listing, scopes, tokenLifetime(listing), credential.firstUsedAt != null), null);
+        activation.getSpec().listing, scopes, tokenLifetime(listing, defaultTokenLifetime), credential.firstUsedAt != null),
+        null);
   }
 
   /**
@@ -121,11 +128,17 @@ public final class ExchangeRules {
 
   /** The listing's access-token lifetime, kept within what the CRD allows even if the stored value is not. */
   public static Duration tokenLifetime(AppListing listing) {
+    return tokenLifetime(listing, DEFAULT_TOKEN_LIFETIME);
+  }
+
+  /** The listing's access-token lifetime, or {@code operatorDefault} when it sets none (or an unreadable one). */
+  public static Duration tokenLifetime(AppListing listing, Duration operatorDefault) {
     Duration lifetime;
     try {
-      lifetime = GoDuration.parse(listing.getSpec().credentialPolicy().accessTokenLifetime);
+      String own = listing.getSpec().credentialPolicy().accessTokenLifetime;
+      lifetime = own == null ? operatorDefault : GoDuration.parse(own);
     } catch (IllegalArgumentException e) {
-      return DEFAULT_TOKEN_LIFETIME;
+      return operatorDefault;
     }
     if (lifetime.compareTo(Duration.ofMinutes(1)) < 0) {
       return Duration.ofMinutes(1);

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -34,10 +35,15 @@ public class TokenEndpoint implements HttpHandler {
   private final FailureThrottle throttle;
   private final HttpReplies replies;
   private final Clock clock;
+  private final Duration defaultTokenLifetime;
+  private final Consumer<String> outcomes;
   private final AtomicLong firstUsesRecorded = new AtomicLong();
 
   public TokenEndpoint(KubernetesClient client, ClientDirectory directory, Supplier<SigningKeys> keys,
-      AccessTokens tokens, FailureThrottle throttle, HttpReplies replies, Clock clock) {
+      AccessTokens tokens, FailureThrottle throttle, HttpReplies replies, Clock clock, Duration defaultTokenLifetime,
+      Consumer<String> outcomes) {
+    this.defaultTokenLifetime = defaultTokenLifetime;
+    this.outcomes = outcomes;
     this.client = client;
     this.directory = directory;
     this.keys = keys;
@@ -62,15 +68,19 @@ public class TokenEndpoint implements HttpHandler {
       body.put("expires_in", issued.expiresIn());
       body.put("scope", issued.scope());
       replies.json(exchange, 200, body);
+      outcomes.accept("issued");
     } catch (OAuthError e) {
+      outcomes.accept(e.error());
       String refused = e.isClientAuthenticationFailure() ? (clientId != null ? clientId : e.clientId()) : null;
       replies.errorLater(exchange, e, refused == null ? Duration.ZERO : throttle.failed(refused));
     } catch (KubernetesClientException | IllegalStateException e) {
       log.warn("a token exchange could not finish: {}", e.getMessage());
+      outcomes.accept("temporarily_unavailable");
       replies.error(exchange, OAuthError.temporarilyUnavailable());
     } catch (RuntimeException e) {
       // Only the type: nothing of the request (which holds a secret) reaches the log.
       log.error("a token exchange failed unexpectedly: {}", e.getClass().getName());
+      outcomes.accept("server_error");
       replies.error(exchange, OAuthError.serverError());
     }
   }
@@ -99,7 +109,7 @@ public class TokenEndpoint implements HttpHandler {
     String tenant = activation == null ? null : activation.getMetadata().getNamespace();
     ExchangeRules.Verdict verdict = ExchangeRules.decide(clientId, request.client().clientSecret(), activation,
         activation == null ? null : directory.listing(activation.getSpec().listing),
-        tenant == null ? List.of() : directory.trustedNetworks(tenant), source, now);
+        tenant == null ? List.of() : directory.trustedNetworks(tenant), source, now, defaultTokenLifetime);
     if (!verdict.allowed()) {
       if (verdict.refusal() == ExchangeRules.Refusal.UNKNOWN_CLIENT) {
         log.debug("refused a token: unknown client {}", clientId);

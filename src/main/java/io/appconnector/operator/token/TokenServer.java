@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -44,7 +45,8 @@ public final class TokenServer implements AutoCloseable {
   private final TokenEndpoint tokenEndpoint;
   private final HttpReplies replies;
 
-  private TokenServer(KubernetesClient client, TokenSettings requested, Clock clock) throws IOException {
+  private TokenServer(KubernetesClient client, TokenSettings requested, Clock clock, Consumer<String> outcomes)
+      throws IOException {
     // An embedded server (no issuer configured) listens on loopback only.
     http = HttpServer.create(requested.issuer() == null
         ? new InetSocketAddress(InetAddress.getLoopbackAddress(), requested.port())
@@ -60,7 +62,8 @@ public final class TokenServer implements AutoCloseable {
     replies = new HttpReplies(scheduler);
     FailureThrottle throttle = new FailureThrottle(clock);
     AccessTokens tokens = new AccessTokens(settings.issuer(), settings.audience());
-    tokenEndpoint = new TokenEndpoint(client, directory, keys::current, tokens, throttle, replies, clock);
+    tokenEndpoint = new TokenEndpoint(client, directory, keys::current, tokens, throttle, replies, clock,
+        settings.defaultTokenLifetime(), outcomes);
     http.createContext(TokenSettings.TOKEN_PATH, tokenEndpoint);
     http.createContext(IntrospectionEndpoint.PATH,
         new IntrospectionEndpoint(directory, callers, keys::current, tokens, throttle, replies, clock));
@@ -74,9 +77,16 @@ public final class TokenServer implements AutoCloseable {
    * @param clock decides token times, credential expiry and key rotation
    */
   public static TokenServer start(KubernetesClient client, TokenSettings settings, Clock clock) {
+    return start(client, settings, clock, outcome -> {
+    });
+  }
+
+  /** As above, telling {@code outcomes} the result of every exchange ("issued" or the RFC 6749 error code). */
+  public static TokenServer start(KubernetesClient client, TokenSettings settings, Clock clock,
+      Consumer<String> outcomes) {
     TokenServer server;
     try {
-      server = new TokenServer(client, settings, clock);
+      server = new TokenServer(client, settings, clock, outcomes);
     } catch (IOException e) {
       throw new UncheckedIOException("the token endpoint cannot listen on port " + settings.port(), e);
     }

@@ -20,9 +20,10 @@ import java.util.stream.Collectors;
  * @param signingKeySecret the Secret holding the signing keys
  * @param introspectionSecret the Secret naming who may call the introspection endpoint
  * @param watchNamespaces tenant namespaces whose activations are served; empty for all
+ * @param defaultTokenLifetime the access-token lifetime of listings that set none
  */
 public record TokenSettings(int port, String issuer, String audience, Duration keyRotation, String operatorNamespace,
-    String signingKeySecret, String introspectionSecret, Set<String> watchNamespaces) {
+    String signingKeySecret, String introspectionSecret, Set<String> watchNamespaces, Duration defaultTokenLifetime) {
 
   public static final Duration LONGEST_TOKEN_LIFETIME = Duration.ofHours(24);
   public static final String DEFAULT_ISSUER = "http://appconnector-operator.appconnector-system.svc:8080";
@@ -50,13 +51,14 @@ public record TokenSettings(int port, String issuer, String audience, Duration k
         env.getOrDefault("OPERATOR_NAMESPACE", "appconnector-system"),
         env.getOrDefault("SIGNING_KEY_SECRET", "appconnector-signing-keys"),
         env.getOrDefault("INTROSPECTION_SECRET", "appconnector-introspection"),
-        Arrays.stream(namespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()));
+        Arrays.stream(namespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()),
+        GoDuration.parse(env.getOrDefault("DEFAULT_ACCESS_TOKEN_LIFETIME", "1h")));
   }
 
   /** An embedded server on a free port of the loopback interface, with the defaults otherwise. */
   public static TokenSettings embedded(String operatorNamespace) {
     return new TokenSettings(0, null, "appconnector-platform-api", Duration.ofHours(720), operatorNamespace,
-        "appconnector-signing-keys", "appconnector-introspection", Set.of());
+        "appconnector-signing-keys", "appconnector-introspection", Set.of(), ExchangeRules.DEFAULT_TOKEN_LIFETIME);
   }
 
   /** The issuer that delivered Secrets' tokenUrl implies, so both agree unless TOKEN_ISSUER says otherwise. */
@@ -81,6 +83,6 @@ public record TokenSettings(int port, String issuer, String audience, Duration k
 
   public TokenSettings withIssuer(String newIssuer) {
     return new TokenSettings(port, newIssuer, audience, keyRotation, operatorNamespace, signingKeySecret,
-        introspectionSecret, watchNamespaces);
+        introspectionSecret, watchNamespaces, defaultTokenLifetime);
   }
 }

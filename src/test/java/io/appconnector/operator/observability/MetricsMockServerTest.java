@@ -9,7 +9,12 @@ import io.appconnector.operator.AppConnectorOperator;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.config.OperatorSettings;
+import io.appconnector.operator.dependent.DeliveredSecrets;
+import io.appconnector.operator.logic.DeliveredCredentials;
+import io.appconnector.operator.logic.DeliveryNames;
 import io.appconnector.operator.reconciler.Deadlines;
+import io.appconnector.operator.token.TokenServer;
+import io.appconnector.operator.token.TokenSettings;
 import io.appconnector.operator.support.Await;
 import io.appconnector.operator.support.Crds;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -60,6 +65,8 @@ class MetricsMockServerTest {
     Operator operator = AppConnectorOperator.create(client, new OperatorSettings("https://tokens.example.test/oauth2/token",
         Set.of(), "default", false, "metrics-test"), Clock.systemUTC(), new Deadlines(), metrics);
     HttpClient http = HttpClient.newHttpClient();
+    TokenServer tokens = TokenServer.start(client, TokenSettings.embedded("default"), Clock.systemUTC(),
+        metrics::tokenExchange);
     try (HealthServer health = new HealthServer(0, registry, operator::getRuntimeInfo)) {
       assertEquals(503, status(http, health.port(), "/readyz"), "not ready before the operator starts");
       assertEquals(200, status(http, health.port(), "/healthz"));
@@ -93,15 +100,36 @@ class MetricsMockServerTest {
       assertEquals(0.0, samples.get("appconnector_credentials_expired_total"));
       double nextExpiry = samples.get("appconnector_next_expiry_seconds");
       assertTrue(nextExpiry > 47 * 3600 && nextExpiry <= 48 * 3600, "about 48 hours: " + nextExpiry);
-      samples.forEach((k, v) -> {
-        if (k.startsWith("operator_sdk_reconciliations_started")) {
-          System.out.println("RECONCILES " + k + " " + v);
+
+      // The vendor uses its credentials: exchanges are counted by outcome and the expiry stops.
+      Activation active = client.resources(Activation.class).inNamespace("m-tenant").withName("ledger").get();
+      DeliveredCredentials d = DeliveredSecrets.read(client.secrets().inNamespace("m-vendor")
+          .withName(DeliveryNames.secretName(active)).get());
+      assertEquals(200, exchange(http, tokens, d.clientId(), d.clientSecret()));
+      assertEquals(401, exchange(http, tokens, d.clientId(), "not-the-secret"));
+      Map<String, Double> used = Await.until("the exchanges counted and the expiry stopped", () -> {
+        try {
+          return scrape(http, health.port());
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
         }
-      });
+      }, m -> Double.isNaN(m.getOrDefault("appconnector_next_expiry_seconds", 0.0))
+          && m.containsKey("appconnector_token_exchanges_total{outcome=\"invalid_client\"}"));
+      assertEquals(1.0, used.get("appconnector_token_exchanges_total{outcome=\"issued\"}"));
+      assertEquals(1.0, used.get("appconnector_token_exchanges_total{outcome=\"invalid_client\"}"));
       assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("operator_sdk_reconciliations_")),
           "JOSDK's reconcile metrics: " + samples.keySet());
     } finally {
+      tokens.close();
       operator.stop();
     }
+  }
+
+  static int exchange(HttpClient http, TokenServer tokens, String id, String secret) throws Exception {
+    String basic = java.util.Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return http.send(HttpRequest.newBuilder(URI.create(tokens.settings().tokenEndpoint()))
+        .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 }
