@@ -14,6 +14,8 @@ public final class FormBody {
   public static final String MEDIA_TYPE = "application/x-www-form-urlencoded";
   /** Far more than any token or introspection request needs; larger bodies are refused unread. */
   public static final int LIMIT = 16 * 1024;
+  /** How much of an oversized body is read and discarded before answering. */
+  static final long DRAIN_LIMIT = 1024 * 1024;
   private static final java.util.Set<String> KNOWN =
       java.util.Set.of("grant_type", "scope", "client_id", "client_secret", "token", "token_type_hint");
 
@@ -41,6 +43,7 @@ public final class FormBody {
         throw OAuthError.invalidRequest("Malformed Content-Length.");
       }
       if (declared > limit) {
+        drain(in);
         throw tooLarge(limit);
       }
     }
@@ -50,10 +53,25 @@ public final class FormBody {
     while ((n = in.read(buffer, 0, Math.min(buffer.length, limit + 1 - body.size()))) > 0) {
       body.write(buffer, 0, n);
       if (body.size() > limit) {
+        drain(in);
         throw tooLarge(limit);
       }
     }
     return body.toByteArray();
+  }
+
+  /**
+   * Reads and discards what is left of an oversized body, up to {@link #DRAIN_LIMIT}, so the answer
+   * is not lost to a connection reset while the client is still sending. Beyond that the
+   * connection is dropped after the answer.
+   */
+  static void drain(InputStream in) throws IOException {
+    byte[] sink = new byte[8192];
+    long left = DRAIN_LIMIT;
+    int n;
+    while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+      left -= n;
+    }
   }
 
   /**

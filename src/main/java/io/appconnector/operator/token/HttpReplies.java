@@ -84,6 +84,11 @@ public class HttpReplies {
       exchange.getResponseHeaders().set("Content-Type", "application/json;charset=UTF-8");
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
       exchange.getResponseHeaders().set("Pragma", "no-cache");
+      if (status >= 400) {
+        // A refused request may have left part of its body unread: end the connection after the
+        // answer, so the client never reuses a connection the server is about to drop.
+        exchange.getResponseHeaders().set("Connection", "close");
+      }
       exchange.sendResponseHeaders(status, bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(bytes);

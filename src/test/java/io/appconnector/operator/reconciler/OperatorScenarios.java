@@ -54,6 +54,11 @@ abstract class OperatorScenarios {
 
   protected abstract KubernetesClient client();
 
+  /** The client the operator runs with; the tests' own reads and writes use {@link #client()}. */
+  protected KubernetesClient operatorClient() {
+    return client();
+  }
+
   final TestClock clock = new TestClock();
   Deadlines deadlines;
   Operator operator;
@@ -86,7 +91,7 @@ abstract class OperatorScenarios {
     deadlines = new Deadlines();
     OperatorSettings settings = new OperatorSettings("https://tokens.example.test/oauth2/token", java.util.Set.of(),
         "default", false, "test");
-    operator = AppConnectorOperator.create(client(), settings, clock, deadlines);
+    operator = AppConnectorOperator.create(operatorClient(), settings, clock, deadlines);
     operator.start();
   }
 

@@ -1,0 +1,154 @@
+package io.appconnector.operator.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** The harness's handle on an {@link OperatorChild} JVM: launch, one command at a time, stop, kill. */
+final class OperatorUnderTest implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<OperatorUnderTest> RUNNING = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(OperatorUnderTest::kill),
+        "bench-kill-operators"));
+  }
+
+  final long launchedAt;
+  final JsonNode started;
+  private final Process process;
+  private final Writer commands;
+  private final BlockingQueue<JsonNode> answers = new LinkedBlockingQueue<>();
+  private final Path log;
+
+  private OperatorUnderTest(Process process, long launchedAt, Path log, Duration startTimeout) throws IOException {
+    this.process = process;
+    this.launchedAt = launchedAt;
+    this.log = log;
+    RUNNING.add(this);
+    commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    Thread reader = new Thread(this::readAnswers, "bench-operator-answers");
+    reader.setDaemon(true);
+    reader.start();
+    started = next(startTimeout, "the operator to start");
+  }
+
+  static OperatorUnderTest launch(Path kubeconfig, Path log, List<String> jvmOptions, Duration startTimeout)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-Dorg.slf4j.simpleLogger.logFile=System.err");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(OperatorChild.class.getName());
+    command.add(kubeconfig.toString());
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    long launchedAt = System.currentTimeMillis();
+    return new OperatorUnderTest(builder.start(), launchedAt, log, startTimeout);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  private void readAnswers() {
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        if (line.startsWith(OperatorChild.PREFIX)) {
+          answers.add(JSON.readTree(line.substring(OperatorChild.PREFIX.length())));
+        } else {
+          Files.writeString(log, line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+      }
+    } catch (IOException e) {
+      // the process ended
+    }
+  }
+
+  private JsonNode next(Duration timeout, String what) {
+    try {
+      JsonNode answer = answers.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (answer == null) {
+        throw new IllegalStateException("timed out after " + timeout.toSeconds() + "s waiting for " + what
+            + (process.isAlive() ? "" : " (the operator process exited with " + process.exitValue() + ")")
+            + "; see " + log);
+      }
+      if (answer.has("error")) {
+        throw new IllegalStateException("the operator process answered " + answer.get("error").asText());
+      }
+      return answer;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for " + what, e);
+    }
+  }
+
+  synchronized JsonNode command(String line, Duration timeout) {
+    try {
+      commands.write(line + "\n");
+      commands.flush();
+    } catch (IOException e) {
+      throw new IllegalStateException("the operator process does not take commands; see " + log, e);
+    }
+    return next(timeout, "an answer to '" + line + "'");
+  }
+
+  JsonNode stats() {
+    return command("stats", Duration.ofSeconds(30));
+  }
+
+  JsonNode memory() {
+    return command("memory", Duration.ofSeconds(60));
+  }
+
+  /** Stops the operator gracefully, and kills it if it does not exit in time. */
+  void stop(Duration timeout) {
+    try {
+      if (process.isAlive()) {
+        command("stop", timeout);
+      }
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        kill();
+      }
+    } catch (RuntimeException e) {
+      kill();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      kill();
+    } finally {
+      RUNNING.remove(this);
+    }
+  }
+
+  void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(30));
+  }
+}

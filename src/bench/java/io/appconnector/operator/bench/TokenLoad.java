@@ -1,0 +1,198 @@
+package io.appconnector.operator.bench;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.appconnector.operator.token.AccessTokens;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Token exchanges under concurrent load, and the bare ES256 signing rate of this machine. */
+final class TokenLoad {
+  record Credential(String clientId, String clientSecret) {
+    @Override
+    public String toString() {
+      return "Credential[" + clientId + ", <redacted>]";
+    }
+  }
+
+  record Result(int clients, double seconds, long tokens, long refused, long errors, long warmUpAnswers,
+      long[] latenciesNanos) {
+  }
+
+  private TokenLoad() {
+  }
+
+  /**
+   * ES256 signatures per second on this machine, with {@code threads} threads for {@code duration}
+   * after a warm-up. {@code jwt} false: the JDK's SHA256withECDSA over a token-sized signing input,
+   * nothing else (the bare rate). {@code jwt} true: a whole access token as the endpoint mints it
+   * (claims, Nimbus ECDSASigner on the JDK provider, serialization), without HTTP.
+   */
+  static double signingRate(int threads, boolean jwt, Duration warmUp, Duration duration) throws Exception {
+    ECKey key = new ECKeyGenerator(Curve.P_256).keyID("bench").generate();
+    JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(AccessTokens.TYPE).keyID(key.getKeyID()).build();
+    java.security.PrivateKey privateKey = key.toECPrivateKey();
+    AtomicLong signed = new AtomicLong();
+    long warmEnd = System.nanoTime() + warmUp.toNanos();
+    long end = warmEnd + duration.toNanos();
+    CountDownLatch done = new CountDownLatch(threads);
+    for (int i = 0; i < threads; i++) {
+      Thread t = new Thread(() -> {
+        try {
+          ECDSASigner signer = new ECDSASigner(key);
+          java.security.Signature ecdsa = java.security.Signature.getInstance("SHA256withECDSA");
+          byte[] input = new SignedJWT(header, claims()).getSigningInput();
+          long mine = 0;
+          while (true) {
+            long now = System.nanoTime();
+            if (now >= end) {
+              break;
+            }
+            if (jwt) {
+              SignedJWT token = new SignedJWT(header, claims());
+              token.sign(signer);
+              token.serialize();
+            } else {
+              ecdsa.initSign(privateKey);
+              ecdsa.update(input);
+              ecdsa.sign();
+            }
+            if (now >= warmEnd) {
+              mine++;
+            }
+          }
+          signed.addAndGet(mine);
+        } catch (JOSEException | java.security.GeneralSecurityException e) {
+          throw new IllegalStateException(e);
+        } finally {
+          done.countDown();
+        }
+      }, "bench-sign-" + i);
+      t.setDaemon(true);
+      t.start();
+    }
+    done.await();
+    return signed.get() / (duration.toNanos() / 1e9);
+  }
+
+  /** Claims like those of an access token. */
+  private static JWTClaimsSet claims() {
+    return new JWTClaimsSet.Builder().issuer("http://127.0.0.1:8080")
+        .audience("appconnector-platform-api").subject("ac-0123456789abcdef01234567")
+        .claim("client_id", "ac-0123456789abcdef01234567").claim("tenant", "bench-t000")
+        .claim("listing", "bench-app-00").claim("scope", "invoices.read")
+        .issueTime(new Date()).expirationTime(new Date(System.currentTimeMillis() + 3_600_000))
+        .jwtID(UUID.randomUUID().toString()).build();
+  }
+
+  /** Each credential exchanged once (its first use is recorded then), so the measured load is steady state. */
+  static int firstUses(String tokenUrl, List<Credential> credentials) {
+    HttpClient http = client();
+    int ok = 0;
+    for (Credential c : credentials) {
+      if (exchange(http, tokenUrl, c) == 200) {
+        ok++;
+      }
+    }
+    return ok;
+  }
+
+  /** {@code clients} threads, each with its own HTTP client, exchanging as fast as answers come. */
+  static Result run(String tokenUrl, List<Credential> credentials, int clients, Duration warmUp, Duration duration)
+      throws InterruptedException {
+    long warmEnd = System.nanoTime() + warmUp.toNanos();
+    long end = warmEnd + duration.toNanos();
+    AtomicLong tokens = new AtomicLong();
+    AtomicLong refused = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    AtomicLong warmUpAnswers = new AtomicLong();
+    List<long[]> latencies = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CountDownLatch done = new CountDownLatch(clients);
+    for (int i = 0; i < clients; i++) {
+      int index = i;
+      Thread t = new Thread(() -> {
+        HttpClient http = client();
+        long[] mine = new long[1 << 16];
+        int n = 0;
+        int k = index;
+        try {
+          while (true) {
+            long start = System.nanoTime();
+            if (start >= end) {
+              break;
+            }
+            int status = exchange(http, tokenUrl, credentials.get(k % credentials.size()));
+            long took = System.nanoTime() - start;
+            k += clients;
+            if (start < warmEnd) {
+              warmUpAnswers.incrementAndGet();
+              continue;
+            }
+            if (status == 200) {
+              tokens.incrementAndGet();
+            } else if (status == 401 || status == 400) {
+              refused.incrementAndGet();
+            } else {
+              errors.incrementAndGet();
+            }
+            if (n == mine.length) {
+              mine = java.util.Arrays.copyOf(mine, n * 2);
+            }
+            mine[n++] = took;
+          }
+        } finally {
+          latencies.add(java.util.Arrays.copyOf(mine, n));
+          done.countDown();
+        }
+      }, "bench-token-client-" + i);
+      t.setDaemon(true);
+      t.start();
+    }
+    done.await();
+    long[] all = latencies.stream().flatMapToLong(java.util.Arrays::stream).toArray();
+    return new Result(clients, duration.toNanos() / 1e9, tokens.get(), refused.get(), errors.get(),
+        warmUpAnswers.get(), all);
+  }
+
+  private static HttpClient client() {
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /** One exchange with HTTP Basic client authentication; the HTTP status, or -1 when none came. */
+  static int exchange(HttpClient http, String tokenUrl, Credential c) {
+    String pair = URLEncoder.encode(c.clientId(), StandardCharsets.UTF_8) + ":"
+        + URLEncoder.encode(c.clientSecret(), StandardCharsets.UTF_8);
+    HttpRequest request = HttpRequest.newBuilder(URI.create(tokenUrl)).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)))
+        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return response.statusCode();
+    } catch (java.io.IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package io.appconnector.operator.helm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.appconnector.operator.support.RealApiServer;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rendered chart against a real kube-apiserver: every object is accepted with strict field
+ * validation, and the operator's pod passes the "restricted" Pod Security Standard.
+ */
+class HelmChartIT {
+  static final String NS = "appconnector-system";
+  static final String EVERYTHING_ON = "serviceMonitor: {enabled: true}\ndashboard: {enabled: true}\n";
+
+  /** The ServiceMonitor CRD of the Prometheus Operator, cut down to the fields the chart sets. */
+  static final String SERVICE_MONITOR_CRD = """
+      apiVersion: apiextensions.k8s.io/v1
+      kind: CustomResourceDefinition
+      metadata: {name: servicemonitors.monitoring.coreos.com}
+      spec:
+        group: monitoring.coreos.com
+        names: {kind: ServiceMonitor, listKind: ServiceMonitorList, plural: servicemonitors, singular: servicemonitor}
+        scope: Namespaced
+        versions:
+        - name: v1
+          served: true
+          storage: true
+          schema:
+            openAPIV3Schema:
+              type: object
+              properties:
+                spec:
+                  type: object
+                  required: [selector]
+                  properties:
+                    selector:
+                      type: object
+                      properties:
+                        matchLabels: {type: object, additionalProperties: {type: string}}
+                    namespaceSelector:
+                      type: object
+                      properties:
+                        matchNames: {type: array, items: {type: string}}
+                    endpoints:
+                      type: array
+                      items:
+                        type: object
+                        properties:
+                          port: {type: string}
+                          path: {type: string}
+                          interval: {type: string, pattern: '^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$'}
+                          scrapeTimeout: {type: string, pattern: '^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$'}
+      """;
+
+  static RealApiServer api;
+
+  @BeforeAll
+  static void startApiServer() {
+    api = RealApiServer.start();
+    KubernetesClient client = api.client();
+    // Pods in the release namespace must meet the "restricted" Pod Security Standard.
+    client.resource(new NamespaceBuilder().withNewMetadata().withName(NS)
+        .addToLabels("pod-security.kubernetes.io/enforce", "restricted").endMetadata().build()).create();
+    CustomResourceDefinition crd = Serialization.unmarshal(SERVICE_MONITOR_CRD, CustomResourceDefinition.class);
+    client.resource(crd).create();
+    client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+        .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+            .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 60, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stopApiServer() {
+    if (api != null) {
+      api.close();
+    }
+  }
+
+  /** The documents exactly as rendered (no typed model in between), so strict validation sees every field. */
+  static List<GenericKubernetesResource> rendered(String values) {
+    return Chart.render(NS, values, GenericKubernetesResource.class);
+  }
+
+  @Test
+  void everyRenderedObjectIsAcceptedWithStrictFieldValidation() {
+    KubernetesClient client = api.client();
+    List<GenericKubernetesResource> objects = rendered(EVERYTHING_ON);
+    assertEquals(List.of("ClusterRole", "ClusterRoleBinding", "ConfigMap", "Deployment", "PodDisruptionBudget", "Role",
+        "RoleBinding", "Service", "ServiceAccount", "ServiceMonitor"),
+        objects.stream().map(HasMetadata::getKind).sorted().toList());
+    for (GenericKubernetesResource object : objects) {
+      HasMetadata created = client.resource(object).fieldValidation(Validation.STRICT).create();
+      assertTrue(created.getMetadata().getUid() != null, object.getKind() + " created");
+    }
+    Deployment stored = client.apps().deployments().inNamespace(NS).withName(Chart.RELEASE).get();
+    assertEquals(2, stored.getSpec().getReplicas());
+    assertEquals("appconnector-operator:0.1.0", stored.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+    assertEquals(2, client.services().inNamespace(NS).withName(Chart.RELEASE).get().getSpec().getPorts().size());
+  }
+
+  @Test
+  void theOperatorsPodPassesTheRestrictedPodSecurityStandard() {
+    KubernetesClient client = api.client();
+    Deployment d = Chart.one(Chart.render(NS, ""), Deployment.class);
+    Pod pod = new PodBuilder().withNewMetadata().withNamespace(NS).withName("operator-pod")
+        .withLabels(d.getSpec().getTemplate().getMetadata().getLabels()).endMetadata()
+        .withSpec(d.getSpec().getTemplate().getSpec()).build();
+    assertTrue(client.resource(pod).create().getMetadata().getUid() != null);
+
+    // The namespace does enforce it: the same pod allowed to escalate privileges is refused.
+    Pod escalating = new PodBuilder(pod).editMetadata().withName("escalating-pod").endMetadata()
+        .editSpec().editFirstContainer().editSecurityContext().withAllowPrivilegeEscalation(true)
+        .endSecurityContext().endContainer().endSpec().build();
+    KubernetesClientException refused = assertThrows(KubernetesClientException.class,
+        () -> client.resource(escalating).create());
+    assertEquals(403, refused.getCode());
+    assertTrue(refused.getMessage().contains("allowPrivilegeEscalation"), refused.getMessage());
+  }
+}
