@@ -64,6 +64,7 @@ public final class EmbeddedDemo {
       out.println("== Operator started");
       apply(client, project.resolve("examples"));
       failures = report(client);
+      failures += showFences(client);
       TokenExchangeDemo exchange = new TokenExchangeDemo(client, tokens, out);
       failures += exchange.exchange("tenant-acme", "paywise-payroll");
       failures += exchange.refusedFromUntrustedAddress("tenant-acme", "ledgerly");
@@ -137,6 +138,33 @@ public final class EmbeddedDemo {
         out.printf("%-32s %-26s %-16s fee change pending from %s (record ConfigMap %s)%n", "", "", "",
             s.billing.effectiveFrom, s.billing.record);
       }
+    }
+    out.println();
+    return failures;
+  }
+
+  /** Shows the NetworkPolicy of each TrustedOnly activation: who may reach the tenant's API pods. */
+  static int showFences(KubernetesClient client) {
+    int failures = 0;
+    for (Activation a : activations(client)) {
+      if (a.getSpec().networkSecurity != io.appconnector.operator.api.v1alpha1.ActivationSpec.NetworkSecurity.TrustedOnly
+          || a.getStatus() == null || a.getStatus().phase != Phase.Active) {
+        continue;
+      }
+      String name = "appconnector-" + a.getMetadata().getName() + "-trusted";
+      var policy = client.network().v1().networkPolicies().inNamespace(a.getMetadata().getNamespace()).withName(name).get();
+      if (policy == null) {
+        out.println("== " + a.getMetadata().getNamespace() + "/" + a.getMetadata().getName() + " is TrustedOnly but has no NetworkPolicy");
+        failures++;
+        continue;
+      }
+      out.println("== NetworkPolicy " + a.getMetadata().getNamespace() + "/" + name + " (TrustedOnly "
+          + a.getMetadata().getName() + "): pods " + policy.getSpec().getPodSelector().getMatchLabels() + " admit only");
+      policy.getSpec().getIngress().forEach(rule -> {
+        rule.getFrom().forEach(peer -> out.println("     from " + peer.getIpBlock().getCidr()
+            + (peer.getIpBlock().getExcept().isEmpty() ? "" : " except " + peer.getIpBlock().getExcept())));
+        out.println("     on ports " + rule.getPorts().stream().map(p -> p.getProtocol() + "/" + p.getPort().getIntVal()).toList());
+      });
     }
     out.println();
     return failures;

@@ -117,7 +117,8 @@ abstract class TrustedNetworkScenarios extends OperatorScenarios {
 
     edit(tenant, "ledger", s -> s.networkSecurity = NetworkSecurity.Unrestricted);
     Await.until("no policy once Unrestricted", () -> policy("ledger"), x -> x == null);
-    assertEquals("Unrestricted", condition(get(tenant, "ledger")).getReason());
+    // The policy goes before the status is written: wait for the status to say so too.
+    Await.until("the Unrestricted condition", () -> condition(get(tenant, "ledger")).getReason(), "Unrestricted"::equals);
 
     edit(tenant, "ledger", s -> s.networkSecurity = NetworkSecurity.TrustedOnly);
     Await.until("the policy again", () -> policy("ledger"), x -> x != null);
