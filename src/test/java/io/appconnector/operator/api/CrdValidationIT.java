@@ -17,9 +17,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The CRDs in crds/ against a real kube-apiserver: the example catalogue is accepted as it is, and
@@ -28,19 +27,9 @@ import org.junit.jupiter.api.Test;
  * every rule message of its CRDs was seen rejecting an object.
  */
 class CrdValidationIT {
-  static RealApiServer api;
+  @RegisterExtension
+  static final RealApiServer.PerClass api = new RealApiServer.PerClass();
 
-  @BeforeAll
-  static void startApiServer() {
-    api = RealApiServer.start();
-  }
-
-  @AfterAll
-  static void stopApiServer() {
-    if (api != null) {
-      api.close();
-    }
-  }
 
   @Test
   void everyExampleIsAccepted() throws IOException {

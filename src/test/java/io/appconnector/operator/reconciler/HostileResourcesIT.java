@@ -20,9 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Custom resources at the limits of what the API accepts: extreme sizes, unicode, missing
@@ -31,19 +30,9 @@ import org.junit.jupiter.api.Test;
  */
 class HostileResourcesIT extends OperatorScenarios {
   static final String UNICODE = "Zahlungsübersicht 💸 מדריך ‮reversed‬ e\u0301 中文 ";
-  static RealApiServer api;
+  @RegisterExtension
+  static final RealApiServer.PerClass api = new RealApiServer.PerClass();
 
-  @BeforeAll
-  static void startApiServer() {
-    api = RealApiServer.start();
-  }
-
-  @AfterAll
-  static void stopApiServer() {
-    if (api != null) {
-      api.close();
-    }
-  }
 
   @Override
   protected KubernetesClient client() {

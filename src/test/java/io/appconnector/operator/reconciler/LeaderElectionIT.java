@@ -20,26 +20,15 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two replicas with leader election against a real API server: one reconciles; stopping it hands over. */
 class LeaderElectionIT {
-  static RealApiServer api;
+  @RegisterExtension
+  static final RealApiServer.PerClass api = new RealApiServer.PerClass();
   static final LeaseTimings FAST = new LeaseTimings(Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500));
 
-  @BeforeAll
-  static void startApiServer() {
-    api = RealApiServer.start();
-  }
-
-  @AfterAll
-  static void stopApiServer() {
-    if (api != null) {
-      api.close();
-    }
-  }
 
   static Operator replica(KubernetesClient client, String identity, Deadlines deadlines) {
     // Production exits the process when it loses the lease; these replicas share one test JVM.

@@ -24,26 +24,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Restarting the operator while it issues: no second pair, no unrecorded Secret, no lost expiry. */
 class RestartMidwayIT {
   static final int ACTIVATIONS = 40;
-  static RealApiServer api;
+  @RegisterExtension
+  static final RealApiServer.PerClass api = new RealApiServer.PerClass();
 
-  @BeforeAll
-  static void startApiServer() {
-    api = RealApiServer.start();
-  }
-
-  @AfterAll
-  static void stopApiServer() {
-    if (api != null) {
-      api.close();
-    }
-  }
 
   static Operator start(KubernetesClient client) {
     Operator operator = AppConnectorOperator.create(client, new OperatorSettings(

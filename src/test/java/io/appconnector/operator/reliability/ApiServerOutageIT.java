@@ -22,9 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Stops the kube-apiserver for 30 seconds while the operator works and lets it run again: the
@@ -35,19 +34,9 @@ import org.junit.jupiter.api.Test;
  */
 class ApiServerOutageIT {
   static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("appconnector.outage.seconds", 30));
-  static RealApiServer api;
+  @RegisterExtension
+  static final RealApiServer.PerClass api = new RealApiServer.PerClass();
 
-  @BeforeAll
-  static void startApiServer() {
-    api = RealApiServer.start();
-  }
-
-  @AfterAll
-  static void stopApiServer() {
-    if (api != null) {
-      api.close();
-    }
-  }
 
   static ProcessHandle apiServerProcess(KubernetesClient client) {
     String port = String.valueOf(client.getMasterUrl().getPort());

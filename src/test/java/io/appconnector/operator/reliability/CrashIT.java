@@ -22,9 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Kills the operator process with SIGKILL at random points while it issues a few hundred
@@ -34,19 +33,9 @@ class CrashIT {
   static final int TENANTS = 100;
   static final List<String> LISTINGS = List.of("crash-ledger", "crash-crm", "crash-shop");
   static final int KILLS = Integer.getInteger("appconnector.crash.kills", 30);
-  static RealApiServer api;
+  @RegisterExtension
+  static final RealApiServer.PerClass api = new RealApiServer.PerClass();
 
-  @BeforeAll
-  static void startApiServer() {
-    api = RealApiServer.start();
-  }
-
-  @AfterAll
-  static void stopApiServer() {
-    if (api != null) {
-      api.close();
-    }
-  }
 
   @Test
   void killingTheOperatorAtRandomPointsNeverDuplicatesNorLosesACredential() throws Exception {

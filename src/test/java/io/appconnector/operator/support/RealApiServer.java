@@ -8,6 +8,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real kube-apiserver and etcd (io.fabric8:kube-api-test, offline) built by .ci/kube-binaries.sh.
@@ -73,5 +76,34 @@ public final class RealApiServer implements AutoCloseable {
   public void close() {
     client.close();
     server.stop();
+  }
+
+  /**
+   * One API server for a test class: {@code @RegisterExtension static final RealApiServer.PerClass
+   * api = new RealApiServer.PerClass();} starts it before the class and stops it after.
+   */
+  public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+    private RealApiServer server;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+      server = start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+      if (server != null) {
+        server.close();
+        server = null;
+      }
+    }
+
+    public KubernetesClient client() {
+      return server.client();
+    }
+
+    public String kubeConfigYaml() {
+      return server.kubeConfigYaml();
+    }
   }
 }

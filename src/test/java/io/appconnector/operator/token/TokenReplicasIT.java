@@ -18,28 +18,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two token endpoints (two operator replicas) on a real kube-apiserver, whose optimistic locking
  * decides the races: concurrent first uses and concurrent key rotations.
  */
 class TokenReplicasIT extends TokenScenarios {
-  static RealApiServer api;
+  @RegisterExtension
+  static final RealApiServer.PerClass api = new RealApiServer.PerClass();
 
-  @BeforeAll
-  static void startApiServer() {
-    api = RealApiServer.start();
-  }
-
-  @AfterAll
-  static void stopApiServer() {
-    if (api != null) {
-      api.close();
-    }
-  }
 
   @Override
   protected KubernetesClient client() {
