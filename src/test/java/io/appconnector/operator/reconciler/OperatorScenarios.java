@@ -29,6 +29,7 @@ import io.appconnector.operator.logic.DeliveryNames;
 import io.appconnector.operator.logic.VendorSecret;
 import io.appconnector.operator.status.Times;
 import io.appconnector.operator.support.Await;
+import io.appconnector.operator.support.Resources;
 import io.appconnector.operator.support.TestClock;
 import io.appconnector.operator.usage.FirstUse;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -101,25 +102,19 @@ abstract class OperatorScenarios {
   }
 
   AppListing listing(AppListing listing) {
-    listing.getMetadata().setName(listing.getMetadata().getName() + "-" + suffix);
-    listing.getMetadata().setUid(null);
-    return client().resource(listing).create();
+    return Resources.createListing(client(), listing, suffix);
   }
 
   Activation create(Activation activation) {
-    activation.getMetadata().setUid(null);
-    activation.getMetadata().setCreationTimestamp(null);
-    activation.getMetadata().setGeneration(null);
-    return client().resource(activation).create();
+    return Resources.createActivation(client(), activation);
   }
 
   Activation get(String ns, String name) {
-    return client().resources(Activation.class).inNamespace(ns).withName(name).get();
+    return Resources.get(client(), ns, name);
   }
 
   Activation awaitPhase(String ns, String name, Phase phase) {
-    return Await.until(ns + "/" + name + " in phase " + phase, () -> get(ns, name),
-        a -> a != null && a.getStatus() != null && a.getStatus().phase == phase);
+    return Resources.awaitPhase(client(), ns, name, phase);
   }
 
   List<Secret> delivered(String ns) {
@@ -131,20 +126,8 @@ abstract class OperatorScenarios {
     return DeliveredSecrets.read(s);
   }
 
-  /** Edits an activation's spec as a user would, trying again when the operator wrote in between. */
   Activation edit(String ns, String name, java.util.function.Consumer<ActivationSpec> change) {
-    for (int attempt = 0; ; attempt++) {
-      try {
-        return client().resources(Activation.class).inNamespace(ns).withName(name).edit(a -> {
-          change.accept(a.getSpec());
-          return a;
-        });
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == 10) {
-          throw e;
-        }
-      }
-    }
+    return Resources.editSpec(client(), ns, name, change);
   }
 
 
