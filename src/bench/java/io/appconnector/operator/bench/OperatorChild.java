@@ -34,7 +34,8 @@ import javax.management.ObjectName;
  * with JOSDK's reconcile metrics in a registry this process reads. Driven by one-line commands on
  * stdin; every answer is one line "BENCH {json}" on stdout (logs go to stderr).
  *
- * <p>Commands: {@code stats}, {@code memory}, {@code histogram <file>}, {@code tokens}, {@code stop}.
+ * <p>Commands: {@code stats}, {@code memory}, {@code histogram <file>}, {@code nmt <file>} (with
+ * -XX:NativeMemoryTracking), {@code tokens}, {@code stop}.
  */
 public final class OperatorChild {
   static final String PREFIX = "BENCH ";
@@ -96,6 +97,13 @@ public final class OperatorChild {
                 new Object[] {new String[0]}, new String[] {String[].class.getName()});
             Files.writeString(Path.of(words[1]), histogram);
             answer(out, Map.of("histogram", words[1]));
+          }
+          case "nmt" -> {
+            String summary = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
+                new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
+            Files.writeString(Path.of(words[1]), summary);
+            answer(out, Map.of("nmt", words[1]));
           }
           case "tokens" -> {
             if (tokens == null) {

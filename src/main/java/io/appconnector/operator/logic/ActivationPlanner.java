@@ -147,8 +147,10 @@ public final class ActivationPlanner {
     boolean used = record != null && record.firstUsedAt != null
         && (delivered == null || delivered.clientId().equals(record.clientId));
     if ((record != null || delivered != null) && !used && expiresAt != null && !now.isBefore(expiresAt)) {
+      // The same words as once expiredAt is recorded, so the next reconcile has nothing to write.
       String message = "Expired: the credentials were not used within " + lifetimeText
-          + " and were revoked. Raise spec.revision to " + (revision + 1) + " to issue a fresh pair.";
+          + " and were revoked at " + Times.formatPrecise(now) + ". Raise spec.revision to " + (revision + 1)
+          + " to issue a fresh pair.";
       return vendorPlan(Phase.Expired, message, "CredentialsExpired", false, conditions, CredentialAction.EXPIRE,
           granted, lifetime, vendorNs, billable, null, "CredentialsExpired");
     }

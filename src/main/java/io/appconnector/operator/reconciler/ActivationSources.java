@@ -35,6 +35,7 @@ import java.util.stream.Collectors;
 class ActivationSources {
   static final String BY_LISTING = "byListing";
   static final String BY_VENDOR_SECRET = "byVendorSecret";
+  static final String BY_ACTIVATION_UID = "byActivationUid";
 
   private final InformerEventSource<AppListing, Activation> listings;
   private final InformerEventSource<Secret, Activation> vendorSecrets;
@@ -68,6 +69,9 @@ class ActivationSources {
         .withLabelSelector(DeliveryNames.DELIVERED_SELECTOR)
         .withSecondaryToPrimaryMapper(ActivationSources::owner)
         .build(), context);
+    delivered.addIndexers(Map.of(BY_ACTIVATION_UID, s -> s.getMetadata().getAnnotations() == null
+        || s.getMetadata().getAnnotations().get(DeliveryNames.ACTIVATION_UID) == null ? List.of()
+        : List.of(s.getMetadata().getAnnotations().get(DeliveryNames.ACTIVATION_UID))));
 
     trustedNetworks = new InformerEventSource<>(InformerEventSourceConfiguration.from(TrustedNetwork.class, Activation.class)
         .withName("trusted-networks")
@@ -164,13 +168,10 @@ class ActivationSources {
 
   /** Every Secret delivered for this activation, in any namespace. */
   List<DeliveredCredentials> allDelivered(Activation activation) {
-    String uid = activation.getMetadata().getUid();
-    List<DeliveredCredentials> result = new ArrayList<>();
-    delivered.list(s -> s.getMetadata().getAnnotations() != null
-            && uid.equals(s.getMetadata().getAnnotations().get(DeliveryNames.ACTIVATION_UID)))
-        .map(DeliveredSecrets::read).filter(Objects::nonNull).forEach(result::add);
-    return result;
+    return delivered.byIndex(BY_ACTIVATION_UID, activation.getMetadata().getUid()).stream()
+        .map(DeliveredSecrets::read).filter(Objects::nonNull).toList();
   }
+
 
   private static Set<ResourceID> owner(Secret secret) {
     Map<String, String> annotations = secret.getMetadata().getAnnotations();

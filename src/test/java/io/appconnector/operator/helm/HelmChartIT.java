@@ -82,7 +82,8 @@ class HelmChartIT {
     CustomResourceDefinition crd = Serialization.unmarshal(SERVICE_MONITOR_CRD, CustomResourceDefinition.class);
     client.resource(crd).create();
     client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-        .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+        .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null
+            && c.getStatus().getConditions().stream()
             .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 60, TimeUnit.SECONDS);
   }
 
