@@ -12,7 +12,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * (say, to one hour before a 48-hour deadline) without waiting.
  */
 public class TestClock extends Clock {
-  private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
+  private final AtomicReference<Duration> offset;
+  private final ZoneId zone;
+
+  public TestClock() {
+    this(new AtomicReference<>(Duration.ZERO), ZoneOffset.UTC);
+  }
+
+  private TestClock(AtomicReference<Duration> offset, ZoneId zone) {
+    this.offset = offset;
+    this.zone = zone;
+  }
 
   public void jumpTo(Instant instant) {
     offset.set(Duration.between(Instant.now(), instant));
@@ -25,11 +35,12 @@ public class TestClock extends Clock {
 
   @Override
   public ZoneId getZone() {
-    return ZoneOffset.UTC;
+    return zone;
   }
 
+  /** The same moved time in another zone: a jump of either clock moves both. */
   @Override
-  public Clock withZone(ZoneId zone) {
-    throw new UnsupportedOperationException("tests use UTC");
+  public Clock withZone(ZoneId other) {
+    return new TestClock(offset, other);
   }
 }
