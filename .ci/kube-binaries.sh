@@ -21,7 +21,9 @@ if installed; then
   exit 0
 fi
 
-command -v go >/dev/null || { echo "kube-binaries: FAILED: 'go' is not on PATH" >&2; exit 1; }
+# The machine image installs Go under /usr/local/go; a CI environment may not have it on PATH.
+command -v go >/dev/null || export PATH="$PATH:/usr/local/go/bin"
+command -v go >/dev/null || { echo "kube-binaries: FAILED: 'go' is not on PATH (nor in /usr/local/go/bin)" >&2; exit 1; }
 start=$(date +%s)
 export CGO_ENABLED=0 GOFLAGS=-mod=mod
 trap 'echo "kube-binaries: FAILED while building (see output above)" >&2' ERR
