@@ -1,21 +1,17 @@
 package io.appconnector.operator.helm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.appconnector.operator.support.Crds;
 import io.appconnector.operator.support.RealApiServer;
-import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real kube-apiserver (RBAC authorization, as every one kube-api-test starts) that also writes an
@@ -43,50 +39,24 @@ public final class AuditedApiServer implements AutoCloseable {
     }
   }
 
-  private final KubeAPIServer server;
-  private final KubernetesClient client;
+  private final RealApiServer server;
   private final Path dir;
 
-  private AuditedApiServer(KubeAPIServer server, KubernetesClient client, Path dir) {
+  private AuditedApiServer(RealApiServer server, Path dir) {
     this.server = server;
-    this.client = client;
     this.dir = dir;
   }
 
   public static AuditedApiServer start() {
-    Path bin = RealApiServer.binaries();
-    if (!Files.isExecutable(bin.resolve("kube-apiserver")) || !Files.isExecutable(bin.resolve("etcd"))) {
-      String message = "kube-apiserver " + RealApiServer.VERSION + " binaries not found in " + bin + "; run "
-          + RealApiServer.SCRIPT;
-      if ("true".equals(System.getenv("CI"))) {
-        throw new IllegalStateException(message + " (required under CI)");
-      }
-      Assumptions.abort(message);
-    }
     try {
       Path dir = Files.createTempDirectory("appconnector-audit");
       Files.writeString(dir.resolve("policy.yaml"), POLICY);
-      KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
-          .withApiServerVersion(RealApiServer.VERSION)
-          .withOfflineMode(true)
-          .withStartupTimeout(180_000)
-          .withUpdateKubeConfig(false)
-          .withApiServerFlag("--audit-policy-file", dir.resolve("policy.yaml").toString())
-          .withApiServerFlag("--audit-log-path", dir.resolve("audit.log").toString())
-          .withApiServerFlag("--audit-log-format", "json")
-          .withApiServerFlag("--enable-admission-plugins", "OwnerReferencesPermissionEnforcement")
-          .build());
-      server.start();
-      KubernetesClient client = new KubernetesClientBuilder()
-          .withConfig(Config.fromKubeconfig(server.getKubeConfigYaml())).build();
-      try {
-        Crds.install(client, true);
-      } catch (RuntimeException e) {
-        client.close();
-        server.stop();
-        throw e;
-      }
-      return new AuditedApiServer(server, client, dir);
+      Map<String, String> flags = new LinkedHashMap<>();
+      flags.put("--audit-policy-file", dir.resolve("policy.yaml").toString());
+      flags.put("--audit-log-path", dir.resolve("audit.log").toString());
+      flags.put("--audit-log-format", "json");
+      flags.put("--enable-admission-plugins", "OwnerReferencesPermissionEnforcement");
+      return new AuditedApiServer(RealApiServer.start(flags), dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -94,7 +64,7 @@ public final class AuditedApiServer implements AutoCloseable {
 
   /** An administrator's client (system:masters). */
   public KubernetesClient client() {
-    return client;
+    return server.client();
   }
 
   /** Every request the given user made so far, in order. */
@@ -124,9 +94,8 @@ public final class AuditedApiServer implements AutoCloseable {
 
   @Override
   public void close() {
-    client.close();
     try {
-      server.stop();
+      server.close();
     } finally {
       try (Stream<Path> files = Files.list(dir)) {
         files.forEach(f -> f.toFile().delete());

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -35,6 +37,11 @@ public final class RealApiServer implements AutoCloseable {
 
   /** Starts an API server, or skips the calling test class when the binaries are missing outside CI. */
   public static RealApiServer start() {
+    return start(new LinkedHashMap<>());
+  }
+
+  /** As {@link #start()}, with extra kube-apiserver flags (name to value). */
+  public static RealApiServer start(Map<String, String> flags) {
     Path bin = binaries();
     boolean present = Files.isExecutable(bin.resolve("kube-apiserver")) && Files.isExecutable(bin.resolve("etcd"))
         && Files.isExecutable(bin.resolve("kubectl"));
@@ -45,12 +52,13 @@ public final class RealApiServer implements AutoCloseable {
       }
       Assumptions.abort(message);
     }
-    KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+    KubeAPIServerConfigBuilder config = KubeAPIServerConfigBuilder.anAPIServerConfig()
         .withApiServerVersion(VERSION)
         .withOfflineMode(true)
         .withStartupTimeout(180_000)
-        .withUpdateKubeConfig(false)
-        .build());
+        .withUpdateKubeConfig(false);
+    flags.forEach(config::withApiServerFlag);
+    KubeAPIServer server = new KubeAPIServer(config.build());
     server.start();
     KubernetesClient client = new KubernetesClientBuilder()
         .withConfig(Config.fromKubeconfig(server.getKubeConfigYaml())).build();
