@@ -16,9 +16,9 @@ import io.appconnector.operator.status.Conditions;
 import io.appconnector.operator.status.Times;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -63,7 +63,8 @@ public class PlanExecutor {
 
   public Outcome execute(Activation activation, ActivationPlan plan, DeliveredCredentials delivered, Instant now) {
     ActivationStatus previous = activation.getStatus() == null ? new ActivationStatus() : activation.getStatus();
-    Credential record = copy(previous.credential);
+    // A copy: objects read from the informer cache are never mutated.
+    Credential record = previous.credential == null ? null : Serialization.clone(previous.credential);
     long revision = activation.getSpec().revision;
     DeliveredCredentials deleteAfter = null;
     switch (plan.action()) {
@@ -126,7 +127,7 @@ public class PlanExecutor {
   }
 
   private Billing billing(Activation activation, ActivationPlan plan, Billing previous, Instant now) {
-    Billing billing = previous == null ? null : copy(previous);
+    Billing billing = previous == null ? null : Serialization.clone(previous);
     if (billing == null && plan.ready()) {
       billing = new Billing();
       if (!plan.billable()) {
@@ -174,30 +175,5 @@ public class PlanExecutor {
     record.expiresAt = Times.formatPrecise(delivered.expiresAt());
     record.firstUsedAt = firstUsedAt;
     return record;
-  }
-
-  private static Credential copy(Credential c) {
-    if (c == null) {
-      return null;
-    }
-    Credential r = new Credential();
-    r.clientId = c.clientId;
-    r.verifier = c.verifier;
-    r.revision = c.revision;
-    r.grantedScopes = c.grantedScopes == null ? null : List.copyOf(c.grantedScopes);
-    r.deliveredTo = c.deliveredTo;
-    r.issuedAt = c.issuedAt;
-    r.expiresAt = c.expiresAt;
-    r.firstUsedAt = c.firstUsedAt;
-    r.expiredAt = c.expiredAt;
-    return r;
-  }
-
-  private static Billing copy(Billing b) {
-    Billing r = new Billing();
-    r.state = b.state;
-    r.effectiveFrom = b.effectiveFrom;
-    r.record = b.record;
-    return r;
   }
 }
