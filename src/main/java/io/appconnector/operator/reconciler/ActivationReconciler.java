@@ -77,9 +77,7 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
     Collection<Activation> peers = sources.peers(context, activation);
     VendorSecret vendorSecret = sources.vendorSecret(activation);
     DeliveredCredentials delivered = sources.delivered(activation, listing);
-    ActivationPlan plan = ActivationPlanner.plan(new ActivationPlanner.Observed(activation, listing, peers,
-        vendorSecret, delivered, now, sources.namespace(activation), sources.trustedNetworks(activation),
-        sources.tenantPolicies(activation), apiPods, defaultLifetime));
+    ActivationPlan plan = plan(activation, listing, peers, vendorSecret, delivered, now);
     if (destructive(plan)) {
       // Caches can lag behind a first use recorded a moment ago or a Secret just replaced: decide
       // anything that revokes or replaces credentials again on fresh reads.
@@ -89,9 +87,7 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
       }
       activation = fresh;
       delivered = sources.freshDelivered(activation, listing);
-      plan = ActivationPlanner.plan(new ActivationPlanner.Observed(activation, listing, peers,
-          vendorSecret, delivered, now, sources.namespace(activation), sources.trustedNetworks(activation),
-          sources.tenantPolicies(activation), apiPods, defaultLifetime));
+      plan = plan(activation, listing, peers, vendorSecret, delivered, now);
     }
     // The fence goes up before credentials are delivered, and comes down once they are not needed.
     executor.fence(activation, plan.networkPolicy(), sources.policy(activation));
@@ -196,6 +192,13 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
     } else {
       events.warning(activation, reason, plan.message());
     }
+  }
+
+  private ActivationPlan plan(Activation activation, AppListing listing, Collection<Activation> peers,
+      VendorSecret vendorSecret, DeliveredCredentials delivered, Instant now) {
+    return ActivationPlanner.plan(new ActivationPlanner.Observed(activation, listing, peers, vendorSecret, delivered,
+        now, sources.namespace(activation), sources.trustedNetworks(activation), sources.tenantPolicies(activation),
+        apiPods, defaultLifetime));
   }
 
   static boolean destructive(ActivationPlan plan) {
