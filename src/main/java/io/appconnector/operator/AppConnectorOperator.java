@@ -3,6 +3,7 @@ package io.appconnector.operator;
 import io.appconnector.operator.config.OperatorSettings;
 import io.appconnector.operator.credentials.CredentialGenerator;
 import io.appconnector.operator.dependent.EventRecorder;
+import io.appconnector.operator.dependent.OwnWrites;
 import io.appconnector.operator.dependent.PlanExecutor;
 import io.appconnector.operator.reconciler.ActivationReconciler;
 import io.appconnector.operator.reconciler.Deadlines;
@@ -59,14 +60,19 @@ public final class AppConnectorOperator {
             settings.instance(), null, settings.exitOnLostLeadership()));
       }
     });
-    PlanExecutor executor = new PlanExecutor(client, new CredentialGenerator(), settings.tokenUrl());
+    OwnWrites ownWrites = new OwnWrites();
+    PlanExecutor executor = new PlanExecutor(client, new CredentialGenerator(), settings.tokenUrl(), ownWrites);
     EventRecorder events = new EventRecorder(client, clock, settings.instance());
     operator.register(new ActivationReconciler(clock, executor, events, deadlines, settings.api(),
-        settings.defaultUnusedLifetime(), metrics), c -> {
+        settings.defaultUnusedLifetime(), metrics, ownWrites), c -> {
       c.withName("activation");
+      // The reconciler adds its finalizer in the pass that issues credentials and removes it after
+      // cleaning up, instead of JOSDK spending a reconcile on adding it.
+      c.withTriggerReconcilerOnAllEvents(true);
       // Reconcile on any change, status included, so a hand-edited status is noticed and repaired;
-      // the operator's own status writes are filtered by JOSDK's cache and cost no extra reconcile.
+      // the watch events of the operator's own writes (finalizer, status) cost no reconcile.
       c.withGenerationAware(false);
+      c.withOnUpdateFilter((updated, old) -> !ownWrites.isOwnWrite(updated));
       // Retried without limit, backing off from 0.5 s to 10 s: an expiry that falls due while the
       // API server is unreachable fires within seconds of its return, without waiting for an event.
       c.withRetry(new GenericRetry().setInitialInterval(500).setIntervalMultiplier(2).setMaxInterval(10_000)

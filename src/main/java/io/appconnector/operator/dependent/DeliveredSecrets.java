@@ -32,9 +32,16 @@ public class DeliveredSecrets {
   public static final String KEY_EXPIRES_AT = "expiresAt";
 
   private final KubernetesClient client;
+  private final OwnWrites ownWrites;
 
   public DeliveredSecrets(KubernetesClient client) {
+    this(client, new OwnWrites());
+  }
+
+  /** Delivered Secrets whose writes are noted in {@code ownWrites}, so their watch events cost no reconcile. */
+  public DeliveredSecrets(KubernetesClient client, OwnWrites ownWrites) {
     this.client = client;
+    this.ownWrites = ownWrites;
   }
 
   /**
@@ -57,15 +64,16 @@ public class DeliveredSecrets {
         .addToAnnotations(EXPIRES_AT, expiresAt == null ? "" : Times.formatPrecise(expiresAt))
         .endMetadata()
         .withType("Opaque")
-        .addToStringData(KEY_CLIENT_ID, credentials.clientId())
-        .addToStringData(KEY_CLIENT_SECRET, credentials.clientSecret())
-        .addToStringData(KEY_TENANT_ID, activation.getMetadata().getNamespace())
-        .addToStringData(KEY_SCOPES, String.join(" ", scopes))
-        .addToStringData(KEY_TOKEN_URL, tokenUrl)
-        .addToStringData(KEY_EXPIRES_AT, expiresAt == null ? "" : Times.formatPrecise(expiresAt))
+        // As data, not stringData: the object sent is the object stored, so its watch event is known.
+        .addToData(KEY_CLIENT_ID, base64(credentials.clientId()))
+        .addToData(KEY_CLIENT_SECRET, base64(credentials.clientSecret()))
+        .addToData(KEY_TENANT_ID, base64(activation.getMetadata().getNamespace()))
+        .addToData(KEY_SCOPES, base64(String.join(" ", scopes)))
+        .addToData(KEY_TOKEN_URL, base64(tokenUrl))
+        .addToData(KEY_EXPIRES_AT, base64(expiresAt == null ? "" : Times.formatPrecise(expiresAt)))
         .build();
     try {
-      return read(client.secrets().resource(secret).create());
+      return read(ownWrites.write(secret, () -> client.secrets().resource(secret).create()));
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw new KubernetesClientException("creating the delivered Secret " + namespace + "/"
@@ -87,7 +95,9 @@ public class DeliveredSecrets {
     if (delivered == null || !activation.getMetadata().getUid().equals(delivered.activationUid())) {
       return;
     }
-    client.secrets().inNamespace(delivered.namespace()).withName(delivered.name()).delete();
+    Secret target = new SecretBuilder().withNewMetadata().withNamespace(delivered.namespace())
+        .withName(delivered.name()).endMetadata().build();
+    ownWrites.delete(target, () -> client.resource(target).delete());
   }
 
   /** The delivered credentials a Secret holds, or null when it is not one the operator delivered. */

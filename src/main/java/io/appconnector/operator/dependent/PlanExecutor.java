@@ -35,10 +35,11 @@ public class PlanExecutor {
   private final NetworkPolicies networkPolicies;
   private final String tokenUrl;
 
-  public PlanExecutor(KubernetesClient client, CredentialGenerator generator, String tokenUrl) {
+  /** {@code ownWrites} notes the delivered Secrets written, so their watch events cost no reconcile. */
+  public PlanExecutor(KubernetesClient client, CredentialGenerator generator, String tokenUrl, OwnWrites ownWrites) {
     this.client = client;
     this.generator = generator;
-    this.deliveredSecrets = new DeliveredSecrets(client);
+    this.deliveredSecrets = new DeliveredSecrets(client, ownWrites);
     this.feeRecords = new FeeRecords(client);
     this.networkPolicies = new NetworkPolicies(client);
     this.tokenUrl = tokenUrl;

@@ -5,6 +5,7 @@ import io.appconnector.operator.api.v1alpha1.ActivationStatus;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.config.OperatorSettings.ApiPods;
 import io.appconnector.operator.dependent.EventRecorder;
+import io.appconnector.operator.dependent.OwnWrites;
 import io.appconnector.operator.dependent.PlanExecutor;
 import io.appconnector.operator.logic.ActivationPlan;
 import io.appconnector.operator.logic.ActivationPlanner;
@@ -15,9 +16,7 @@ import io.appconnector.operator.observability.ProductMetrics;
 import io.appconnector.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
@@ -38,8 +37,16 @@ import org.slf4j.LoggerFactory;
  * Reconciles an Activation: reads the listing, the tenant's Secrets and the delivered Secret from
  * informer caches, asks {@link ActivationPlanner} what should be, lets {@link PlanExecutor} write
  * it, and schedules the next look for the earliest deadline (credential expiry, fee change).
+ *
+ * <p>The reconciler keeps its finalizer itself (the controller runs with
+ * {@code triggerReconcilerOnAllEvents}): it adds it in the same pass that issues credentials, and on
+ * deletion revokes everything before removing it. Watch events of its own writes are filtered
+ * ({@link OwnWrites}), so issuing credentials takes one reconcile.
  */
-public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Activation> {
+public class ActivationReconciler implements Reconciler<Activation> {
+  /** The finalizer that holds a deleted Activation until its credentials are revoked everywhere. */
+  public static final String FINALIZER = "activations.appconnector.io/finalizer";
+
   private static final Logger log = LoggerFactory.getLogger(ActivationReconciler.class);
 
   private final Clock clock;
@@ -47,6 +54,7 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
   private final EventRecorder events;
   private final Deadlines deadlines;
   private final ApiPods apiPods;
+  private final OwnWrites ownWrites;
   private ActivationSources sources;
 
   private final ProductMetrics metrics;
@@ -54,7 +62,8 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
   private final Duration defaultLifetime;
 
   public ActivationReconciler(Clock clock, PlanExecutor executor, EventRecorder events, Deadlines deadlines,
-      ApiPods apiPods, Duration defaultLifetime, ProductMetrics metrics) {
+      ApiPods apiPods, Duration defaultLifetime, ProductMetrics metrics, OwnWrites ownWrites) {
+    this.ownWrites = ownWrites;
     this.defaultLifetime = defaultLifetime;
     this.metrics = metrics;
     this.apiPods = apiPods;
@@ -66,12 +75,34 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
 
   @Override
   public List<EventSource<?, Activation>> prepareEventSources(EventSourceContext<Activation> context) {
-    sources = new ActivationSources(context);
+    sources = new ActivationSources(context, ownWrites);
     return sources.all();
   }
 
   @Override
   public UpdateControl<Activation> reconcile(Activation activation, Context<Activation> context) {
+    if (context.isPrimaryResourceDeleted()) {
+      forget(activation);
+      return UpdateControl.noUpdate();
+    }
+    if (activation.isMarkedForDeletion()) {
+      if (activation.hasFinalizer(FINALIZER)) {
+        cleanup(activation, context);
+        PrimaryUpdateAndCacheUtils.removeFinalizer(context.getClient(), activation, FINALIZER);
+      }
+      return UpdateControl.noUpdate();
+    }
+    if (!activation.hasFinalizer(FINALIZER)) {
+      // Before anything is delivered, so nothing outlives a deletion; its watch event is our own.
+      Activation intended = Serialization.clone(activation);
+      intended.addFinalizer(FINALIZER);
+      Activation current = activation;
+      Activation withFinalizer = ownWrites.write(intended,
+          () -> PrimaryUpdateAndCacheUtils.addFinalizer(context.getClient(), current, FINALIZER));
+      context.eventSourceRetriever().getControllerEventSource()
+          .handleRecentResourceUpdate(ResourceID.fromResource(activation), withFinalizer, activation);
+      activation = withFinalizer;
+    }
     Instant now = clock.instant();
     AppListing listing = sources.listing(activation);
     Collection<Activation> peers = sources.peers(context, activation);
@@ -112,21 +143,26 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
         .rescheduleAfter(Duration.between(now, next).plusMillis(1).toMillis());
   }
 
-  @Override
-  public DeleteControl cleanup(Activation activation, Context<Activation> context) {
+  /** Revokes everything the activation was given, in every namespace; its finalizer is removed after. */
+  private void cleanup(Activation activation, Context<Activation> context) {
     Instant now = clock.instant();
     for (DeliveredCredentials delivered : sources.allDelivered(activation)) {
       executor.delete(activation, delivered);
       metrics.revoked();
     }
-    metrics.removed(ResourceID.fromResource(activation));
     executor.cancelPendingFees(activation, now);
     executor.fence(activation, null, sources.policy(activation));
     events.normal(activation, "Deactivated", "Deactivated: delivered credentials revoked in every namespace.");
     sources.wakePeers(context, activation);
-    deadlines.set(ResourceID.fromResource(activation), null);
+    forget(activation);
     log.info("deactivated {}/{}", activation.getMetadata().getNamespace(), activation.getMetadata().getName());
-    return DeleteControl.defaultDelete();
+  }
+
+  /** Drops what the operator keeps in memory about an activation that is going or gone. */
+  private void forget(Activation activation) {
+    ResourceID id = ResourceID.fromResource(activation);
+    deadlines.set(id, null);
+    metrics.removed(id);
   }
 
   @Override
@@ -175,7 +211,7 @@ public class ActivationReconciler implements Reconciler<Activation>, Cleaner<Act
       copy.setSpec(a.getSpec());
       copy.setStatus(status);
       return copy;
-    }, a -> context.getClient().resource(a).updateStatus(), 0, 0, 0);
+    }, a -> ownWrites.write(a, () -> context.getClient().resource(a).updateStatus()), 0, 0, 0);
     return true;
   }
 

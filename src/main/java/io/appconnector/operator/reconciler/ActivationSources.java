@@ -3,6 +3,7 @@ package io.appconnector.operator.reconciler;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.dependent.DeliveredSecrets;
+import io.appconnector.operator.dependent.OwnWrites;
 import io.appconnector.operator.logic.DeliveredCredentials;
 import io.appconnector.operator.logic.DeliveryNames;
 import io.appconnector.operator.logic.VendorSecret;
@@ -46,7 +47,7 @@ class ActivationSources {
   private final SimpleInboundEventSource<Activation> peers = new SimpleInboundEventSource<>("peers");
   private final KubernetesClient client;
 
-  ActivationSources(EventSourceContext<Activation> context) {
+  ActivationSources(EventSourceContext<Activation> context, OwnWrites ownWrites) {
     client = context.getClient();
     var primaries = context.getPrimaryCache();
     primaries.addIndexer(BY_LISTING, a -> List.of(a.getSpec().listing));
@@ -68,6 +69,10 @@ class ActivationSources {
         .withName("delivered-credentials").withWatchAllNamespaces().withFollowControllerNamespacesChanges(false)
         .withLabelSelector(DeliveryNames.DELIVERED_SELECTOR)
         .withSecondaryToPrimaryMapper(ActivationSources::owner)
+        // A Secret the reconciler just created, changed or deleted is already accounted for.
+        .withOnAddFilter(s -> !ownWrites.isOwnWrite(s))
+        .withOnUpdateFilter((s, old) -> !ownWrites.isOwnWrite(s))
+        .withOnDeleteFilter((s, unknown) -> !ownWrites.isOwnDelete(s))
         .build(), context);
     delivered.addIndexers(Map.of(BY_ACTIVATION_UID, s -> s.getMetadata().getAnnotations() == null
         || s.getMetadata().getAnnotations().get(DeliveryNames.ACTIVATION_UID) == null ? List.of()

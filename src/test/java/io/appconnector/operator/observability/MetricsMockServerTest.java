@@ -83,9 +83,13 @@ class MetricsMockServerTest {
       client.resource(activation("m-tenant", "ledger", "m-ledger", "invoices.read")).create();
       Activation waiting = activation("m-other", "ledger", "m-ledger");
       client.resource(waiting).create();
-      for (String ns : new String[] {"m-tenant", "m-other"}) {
-        Await.until(ns + " decided", () -> client.resources(Activation.class).inNamespace(ns).withName("ledger").get(),
-            a -> a.getStatus() != null && a.getStatus().phase != null && a.getStatus().phase != Phase.Pending);
+      // The listing was created a moment ago: an activation reconciled before the listing reached the
+      // cache is Rejected (ListingNotFound) until the listing's own event, so wait for the final phases.
+      for (Map.Entry<String, Phase> expected : Map.of("m-tenant", Phase.Active, "m-other", Phase.AwaitingConsent)
+          .entrySet()) {
+        Await.until(expected.getKey() + " " + expected.getValue(),
+            () -> client.resources(Activation.class).inNamespace(expected.getKey()).withName("ledger").get(),
+            a -> a.getStatus() != null && a.getStatus().phase == expected.getValue());
       }
       Map<String, Double> samples = Await.until("metrics of both activations", () -> {
         try {
@@ -93,8 +97,8 @@ class MetricsMockServerTest {
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
-      }, m -> m.getOrDefault("appconnector_activations{phase=\"AwaitingConsent\"}", 0.0) == 1.0);
-      assertEquals(1.0, samples.get("appconnector_activations{phase=\"Active\"}"));
+      }, m -> m.getOrDefault("appconnector_activations{phase=\"AwaitingConsent\"}", 0.0) == 1.0
+          && m.getOrDefault("appconnector_activations{phase=\"Active\"}", 0.0) == 1.0);
       assertEquals(0.0, samples.get("appconnector_activations{phase=\"Expired\"}"));
       assertEquals(1.0, samples.get("appconnector_credentials_issued_total"));
       assertEquals(0.0, samples.get("appconnector_credentials_expired_total"));

@@ -88,6 +88,24 @@ abstract class ActivationLifecycleScenarios extends OperatorScenarios {
   }
 
   @Test
+  void issuingTakesOneReconcileAndTheOperatorsOwnWritesBringNoOther() {
+    AppListing l = listing(vendorListing("ledger", vendor, "invoices.read"));
+    Activation a = create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read"));
+    Await.until("issued and its expiry scheduled", () -> deadlines.of(ResourceID.fromResource(a)),
+        java.util.Optional::isPresent);
+    Activation active = get(tenant, "ledger");
+    assertEquals(Phase.Active, active.getStatus().phase);
+    assertTrue(active.hasFinalizer(ActivationReconciler.FINALIZER), "the finalizer was added in the same pass");
+    // The watch events of that pass (finalizer, delivered Secret, status) come before the next edit's:
+    // had any of them brought a reconcile, the edit below would be the third, not the second.
+    edit(tenant, "ledger", s -> s.suspended = true);
+    Await.until("suspended and the expiry cancelled", () -> deadlines.of(ResourceID.fromResource(a)),
+        java.util.Optional::isEmpty);
+    assertEquals(Phase.Suspended, get(tenant, "ledger").getStatus().phase);
+    assertEquals(2, reconciles(a), "one reconcile to issue, one for the edit");
+  }
+
+  @Test
   void withoutConsentNothingIsIssuedAndTheConditionSaysWhatToDo() {
     AppListing l = listing(billable(vendorListing("ledger", vendor, "invoices.read")));
     Activation a = activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read");

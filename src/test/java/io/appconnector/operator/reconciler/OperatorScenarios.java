@@ -61,7 +61,7 @@ abstract class OperatorScenarios {
   }
 
   final TestClock clock = new TestClock();
-  Deadlines deadlines;
+  CountingDeadlines deadlines;
   Operator operator;
   String tenant;
   String otherTenant;
@@ -89,11 +89,33 @@ abstract class OperatorScenarios {
   }
 
   void startOperator() {
-    deadlines = new Deadlines();
+    deadlines = new CountingDeadlines();
     OperatorSettings settings = new OperatorSettings("https://tokens.example.test/oauth2/token", java.util.Set.of(),
         "default", false, "test");
     operator = AppConnectorOperator.create(operatorClient(), settings, clock, deadlines);
     operator.start();
+  }
+
+  /** Reconciles of one activation that ran to their end (each one sets the activation's next deadline). */
+  int reconciles(Activation a) {
+    return deadlines.reconciles(ResourceID.fromResource(a));
+  }
+
+  /** The operator's deadlines, counting how often each activation's is set. */
+  static final class CountingDeadlines extends Deadlines {
+    private final java.util.Map<ResourceID, java.util.concurrent.atomic.AtomicInteger> sets =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    void set(ResourceID id, java.time.Instant at) {
+      sets.computeIfAbsent(id, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+      super.set(id, at);
+    }
+
+    int reconciles(ResourceID id) {
+      var count = sets.get(id);
+      return count == null ? 0 : count.get();
+    }
   }
 
   void restartOperator() {
