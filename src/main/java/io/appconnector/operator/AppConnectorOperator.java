@@ -7,6 +7,7 @@ import io.appconnector.operator.dependent.OwnWrites;
 import io.appconnector.operator.dependent.PlanExecutor;
 import io.appconnector.operator.reconciler.ActivationReconciler;
 import io.appconnector.operator.reconciler.Deadlines;
+import io.appconnector.operator.reconciler.LeanStore;
 import io.appconnector.operator.observability.HealthServer;
 import io.appconnector.operator.observability.ProductMetrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -73,6 +74,7 @@ public final class AppConnectorOperator {
       // the watch events of the operator's own writes (finalizer, status) cost no reconcile.
       c.withGenerationAware(false);
       c.withOnUpdateFilter((updated, old) -> !ownWrites.isOwnWrite(updated));
+      c.withItemStore(LeanStore.withoutManagedFields());
       // Retried without limit, backing off from 0.5 s to 10 s: an expiry that falls due while the
       // API server is unreachable fires within seconds of its return, without waiting for an event.
       c.withRetry(new GenericRetry().setInitialInterval(500).setIntervalMultiplier(2).setMaxInterval(10_000)

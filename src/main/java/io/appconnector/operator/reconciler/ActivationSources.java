@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -47,6 +48,12 @@ class ActivationSources {
   private final SimpleInboundEventSource<Activation> peers = new SimpleInboundEventSource<>("peers");
   private final KubernetesClient client;
 
+  /**
+   * The reconciler finds secondaries itself (by name, namespace or its own index), never through
+   * JOSDK; without this mapper JOSDK would keep a primary-to-secondary index of every informer.
+   */
+  private static final PrimaryToSecondaryMapper<Activation> NOT_INDEXED = activation -> Set.of();
+
   ActivationSources(EventSourceContext<Activation> context, OwnWrites ownWrites) {
     client = context.getClient();
     var primaries = context.getPrimaryCache();
@@ -57,12 +64,14 @@ class ActivationSources {
     listings = new InformerEventSource<>(InformerEventSourceConfiguration.from(AppListing.class, Activation.class)
         .withName("listings").withWatchAllNamespaces().withFollowControllerNamespacesChanges(false)
         .withSecondaryToPrimaryMapper(l -> ids(primaries.byIndex(BY_LISTING, l.getMetadata().getName())))
+        .withPrimaryToSecondaryMapper(NOT_INDEXED).withItemStore(LeanStore.withoutManagedFields())
         .build(), context);
 
     vendorSecrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, Activation.class)
         .withName("vendor-credentials").withLabelSelector(VendorSecret.LABEL + "=true")
         .withSecondaryToPrimaryMapper(s -> ids(primaries.byIndex(BY_VENDOR_SECRET,
             s.getMetadata().getNamespace() + "/" + s.getMetadata().getName())))
+        .withPrimaryToSecondaryMapper(NOT_INDEXED).withItemStore(LeanStore.withoutManagedFields())
         .build(), context);
 
     delivered = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, Activation.class)
@@ -73,6 +82,7 @@ class ActivationSources {
         .withOnAddFilter(s -> !ownWrites.isOwnWrite(s))
         .withOnUpdateFilter((s, old) -> !ownWrites.isOwnWrite(s))
         .withOnDeleteFilter((s, unknown) -> !ownWrites.isOwnDelete(s))
+        .withPrimaryToSecondaryMapper(NOT_INDEXED).withItemStore(LeanStore.deliveredSecrets())
         .build(), context);
     delivered.addIndexers(Map.of(BY_ACTIVATION_UID, s -> s.getMetadata().getAnnotations() == null
         || s.getMetadata().getAnnotations().get(DeliveryNames.ACTIVATION_UID) == null ? List.of()
@@ -81,6 +91,7 @@ class ActivationSources {
     trustedNetworks = new InformerEventSource<>(InformerEventSourceConfiguration.from(TrustedNetwork.class, Activation.class)
         .withName("trusted-networks")
         .withSecondaryToPrimaryMapper(n -> ids(primaries.list(n.getMetadata().getNamespace()).toList()))
+        .withPrimaryToSecondaryMapper(NOT_INDEXED).withItemStore(LeanStore.withoutManagedFields())
         .build(), context);
 
     policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(NetworkPolicy.class, Activation.class)
@@ -89,11 +100,13 @@ class ActivationSources {
             + NetworkFence.ROLE_POLICY)
         // Every activation of the tenant: an Unrestricted one reports when a shared policy fences its pods.
         .withSecondaryToPrimaryMapper(p -> ids(primaries.list(p.getMetadata().getNamespace()).toList()))
+        .withPrimaryToSecondaryMapper(NOT_INDEXED).withItemStore(LeanStore.withoutManagedFields())
         .build(), context);
 
     namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, Activation.class)
         .withName("tenant-namespaces").withWatchAllNamespaces().withFollowControllerNamespacesChanges(false)
         .withSecondaryToPrimaryMapper(n -> ids(primaries.list(n.getMetadata().getName()).toList()))
+        .withPrimaryToSecondaryMapper(NOT_INDEXED).withItemStore(LeanStore.withoutManagedFields())
         .build(), context);
   }
 

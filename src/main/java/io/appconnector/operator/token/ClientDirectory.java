@@ -3,6 +3,7 @@ package io.appconnector.operator.token;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
+import io.appconnector.operator.reconciler.LeanStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
@@ -35,18 +36,19 @@ public class ClientDirectory implements AutoCloseable {
   public ClientDirectory(KubernetesClient client, Set<String> namespaces) {
     for (Informable<Activation> source : scoped(namespaces, ns -> ns == null
         ? client.resources(Activation.class).inAnyNamespace() : client.resources(Activation.class).inNamespace(ns))) {
-      SharedIndexInformer<Activation> informer = source.runnableInformer(0);
+      SharedIndexInformer<Activation> informer = source.runnableInformer(0).itemStore(LeanStore.withoutManagedFields());
       informer.addIndexers(Map.of(BY_CLIENT_ID, a -> a.getStatus() == null || a.getStatus().credential == null
           || a.getStatus().credential.clientId == null ? List.of() : List.of(a.getStatus().credential.clientId)));
       activations.add(informer);
     }
     for (Informable<TrustedNetwork> source : scoped(namespaces, ns -> ns == null
         ? client.resources(TrustedNetwork.class).inAnyNamespace() : client.resources(TrustedNetwork.class).inNamespace(ns))) {
-      SharedIndexInformer<TrustedNetwork> informer = source.runnableInformer(0);
+      SharedIndexInformer<TrustedNetwork> informer = source.runnableInformer(0)
+          .itemStore(LeanStore.withoutManagedFields());
       informer.addIndexers(Map.of(BY_NAMESPACE, n -> List.of(n.getMetadata().getNamespace())));
       networks.add(informer);
     }
-    listings = client.resources(AppListing.class).runnableInformer(0);
+    listings = client.resources(AppListing.class).runnableInformer(0).itemStore(LeanStore.withoutManagedFields());
   }
 
   private static <T> List<T> scoped(Set<String> namespaces, Function<String, T> source) {

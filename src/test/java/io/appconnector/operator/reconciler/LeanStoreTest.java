@@ -1,0 +1,75 @@
+package io.appconnector.operator.reconciler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.dependent.DeliveredSecrets;
+import io.appconnector.operator.logic.DeliveredCredentials;
+import io.appconnector.operator.logic.DeliveryNames;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+class LeanStoreTest {
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Secret delivered() {
+    return new SecretBuilder().withNewMetadata().withNamespace("vendor").withName("appconnector-t-ledger")
+        .withUid("s-uid").withResourceVersion("42")
+        .addToLabels(DeliveryNames.MANAGED_BY, DeliveryNames.OPERATOR)
+        .addToLabels(DeliveryNames.ROLE, DeliveryNames.ROLE_DELIVERED).addToLabels(DeliveryNames.TENANT, "t")
+        .addToAnnotations(DeliveryNames.ACTIVATION_UID, "a-uid").addToAnnotations(DeliveryNames.ACTIVATION_REF, "t/ledger")
+        .addToAnnotations(DeliveryNames.REVISION, "3").addToAnnotations(DeliveryNames.CLIENT_ID, "client-1")
+        .addToAnnotations(DeliveryNames.ISSUED_AT, "2026-11-25T06:00:00.000Z")
+        .addToAnnotations(DeliveryNames.EXPIRES_AT, "2026-11-27T06:00:00.000Z")
+        .addToManagedFields(new ManagedFieldsEntryBuilder().withManager("appconnector").withOperation("Update").build())
+        .endMetadata().withType("Opaque")
+        .addToData(DeliveredSecrets.KEY_CLIENT_ID, b64("client-1"))
+        .addToData(DeliveredSecrets.KEY_CLIENT_SECRET, b64("s3cr3t-value-not-logged"))
+        .addToData(DeliveredSecrets.KEY_SCOPES, b64("invoices.read contacts.read"))
+        .addToData(DeliveredSecrets.KEY_TENANT_ID, b64("t"))
+        .addToData(DeliveredSecrets.KEY_TOKEN_URL, b64("https://tokens.example.test/oauth2/token"))
+        .build();
+  }
+
+  @Test
+  void aDeliveredSecretIsKeptWithEverythingTheOperatorReadsAndNothingElse() {
+    Secret original = delivered();
+    DeliveredCredentials before = DeliveredSecrets.read(delivered());
+    LeanStore<Secret> store = LeanStore.deliveredSecrets();
+    store.put(store.getKey(original), original);
+    Secret kept = store.get("vendor/appconnector-t-ledger");
+
+    DeliveredCredentials after = DeliveredSecrets.read(kept);
+    assertNotNull(after);
+    assertEquals(before.toString(), after.toString());
+    assertEquals(before.clientSecret(), after.clientSecret());
+    assertEquals(before.scopes(), after.scopes());
+    assertEquals(before.expiresAt(), after.expiresAt());
+    assertEquals("t/ledger", kept.getMetadata().getAnnotations().get(DeliveryNames.ACTIVATION_REF), "for the event mapping");
+    assertEquals("42", kept.getMetadata().getResourceVersion());
+    assertNull(kept.getMetadata().getManagedFields());
+    assertNull(kept.getData().get(DeliveredSecrets.KEY_TOKEN_URL));
+    assertEquals(1, original.getMetadata().getManagedFields().size(), "event handlers still see the object as it arrived");
+  }
+
+  @Test
+  void otherObjectsLoseOnlyTheirManagedFields() {
+    Activation a = new Activation();
+    a.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace("t").withName("ledger")
+        .addToLabels("team", "billing")
+        .addToManagedFields(new ManagedFieldsEntryBuilder().withManager("kubectl").build()).build());
+    LeanStore<Activation> store = LeanStore.withoutManagedFields();
+    store.put(store.getKey(a), a);
+    Activation kept = store.get("t/ledger");
+    assertNull(kept.getMetadata().getManagedFields());
+    assertEquals("billing", kept.getMetadata().getLabels().get("team"));
+  }
+}
