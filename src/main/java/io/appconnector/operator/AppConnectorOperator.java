@@ -74,7 +74,7 @@ public final class AppConnectorOperator {
       // the watch events of the operator's own writes (finalizer, status) cost no reconcile.
       c.withGenerationAware(false);
       c.withOnUpdateFilter((updated, old) -> !ownWrites.isOwnWrite(updated));
-      c.withItemStore(LeanStore.withoutManagedFields());
+      c.withItemStore(LeanStore.activations());
       // Retried without limit, backing off from 0.5 s to 10 s: an expiry that falls due while the
       // API server is unreachable fires within seconds of its return, without waiting for an event.
       c.withRetry(new GenericRetry().setInitialInterval(500).setIntervalMultiplier(2).setMaxInterval(10_000)

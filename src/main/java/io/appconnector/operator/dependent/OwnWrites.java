@@ -25,6 +25,7 @@ import java.util.function.Supplier;
  * A write that fails is forgotten; a delete is noted by kind, namespace and name.
  */
 public final class OwnWrites {
+  private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
   private static final JsonNode DELETED = TextNode.valueOf("deleted");
   private static final List<String> SERVER_SET = List.of("resourceVersion", "uid", "creationTimestamp", "generation",
       "managedFields", "selfLink");
@@ -100,6 +101,13 @@ public final class OwnWrites {
     JsonNode metadata = tree.get("metadata");
     if (metadata instanceof ObjectNode m) {
       m.remove(SERVER_SET);
+      // Informer caches drop it (LeanStore), so an object written from the cache lacks it.
+      if (m.get("annotations") instanceof ObjectNode annotations) {
+        annotations.remove(LAST_APPLIED);
+        if (annotations.isEmpty()) {
+          m.remove("annotations");
+        }
+      }
     }
     return tree;
   }

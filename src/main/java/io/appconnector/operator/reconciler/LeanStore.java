@@ -2,6 +2,10 @@ package io.appconnector.operator.reconciler;
 
 import io.appconnector.operator.dependent.DeliveredSecrets;
 import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.api.v1alpha1.ActivationSpec;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -16,10 +20,12 @@ import java.util.function.UnaryOperator;
 /**
  * An informer store that keeps only what the operator reads. Every object loses
  * {@code metadata.managedFields} (a quarter of an Activation's JSON, and dozens of nested maps once
- * deserialized), which the operator never reads and which an update that omits them leaves as they
- * are on the server. A delivered Secret is kept as a copy with only the labels, annotations and keys
- * {@link DeliveredSecrets#read} and the event mappings use; the event handlers still see the whole
- * object as it arrived.
+ * deserialized) and kubectl's last-applied-configuration annotation (a copy of the whole manifest),
+ * which the operator never reads: its writes are status updates and patches, which leave both as
+ * they are on the server. Strings that repeat across objects (namespaces, label values, condition
+ * types, reasons and messages, scopes) are shared instead of kept once per object. A delivered
+ * Secret is kept as a copy with only the labels, annotations and keys {@link DeliveredSecrets#read}
+ * and the event mappings use; the event handlers still see the whole object as it arrived.
  */
 public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
   private static final List<String> DELIVERED_ANNOTATIONS = List.of(DeliveryNames.ACTIVATION_UID,
@@ -35,12 +41,86 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
     this.lean = lean;
   }
 
-  /** Objects as they are, less their managedFields. */
+  /** Objects as they are, less what no reader needs (managedFields, last-applied-configuration). */
   public static <T extends HasMetadata> LeanStore<T> withoutManagedFields() {
     return new LeanStore<>(object -> {
-      object.getMetadata().setManagedFields(null);
+      leanMetadata(object.getMetadata());
       return object;
     });
+  }
+
+  /** Activations without what no reader needs, their repeated strings shared. */
+  public static LeanStore<Activation> activations() {
+    return new LeanStore<>(LeanStore::leanActivation);
+  }
+
+  /** The annotation {@code kubectl apply} keeps a copy of the whole manifest in. */
+  public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+  static void leanMetadata(ObjectMeta meta) {
+    meta.setManagedFields(null);
+    if (meta.getAnnotations() != null) {
+      meta.getAnnotations().remove(LAST_APPLIED);
+    }
+    if (meta.getAdditionalProperties() != null && meta.getAdditionalProperties().isEmpty()) {
+      meta.setAdditionalProperties(null);
+    }
+    meta.setNamespace(shared(meta.getNamespace()));
+    if (meta.getLabels() != null) {
+      meta.getLabels().replaceAll((key, value) -> shared(value));
+    }
+    if (meta.getFinalizers() != null) {
+      meta.getFinalizers().replaceAll(LeanStore::shared);
+    }
+  }
+
+  static Activation leanActivation(Activation activation) {
+    leanMetadata(activation.getMetadata());
+    ActivationSpec spec = activation.getSpec();
+    if (spec != null) {
+      spec.listing = shared(spec.listing);
+      if (spec.consent != null && spec.consent.dataAccess != null) {
+        spec.consent.dataAccess.replaceAll(LeanStore::shared);
+      }
+      if (spec.scopes != null) {
+        shareAll(spec.scopes.allowed);
+        shareAll(spec.scopes.declined);
+      }
+    }
+    ActivationStatus status = activation.getStatus();
+    if (status != null) {
+      status.message = shared(status.message);
+      if (status.conditions != null) {
+        for (Condition c : status.conditions) {
+          c.setType(shared(c.getType()));
+          c.setStatus(shared(c.getStatus()));
+          c.setReason(shared(c.getReason()));
+          c.setMessage(shared(c.getMessage()));
+          c.setLastTransitionTime(shared(c.getLastTransitionTime()));
+          if (c.getAdditionalProperties() != null && c.getAdditionalProperties().isEmpty()) {
+            c.setAdditionalProperties(null);
+          }
+        }
+      }
+      if (status.credential != null) {
+        shareAll(status.credential.grantedScopes);
+      }
+      if (status.billing != null) {
+        status.billing.effectiveFrom = shared(status.billing.effectiveFrom);
+      }
+    }
+    return activation;
+  }
+
+  private static void shareAll(List<String> values) {
+    if (values != null) {
+      values.replaceAll(LeanStore::shared);
+    }
+  }
+
+  /** One instance per distinct value (the JVM's string table holds them weakly). */
+  private static String shared(String value) {
+    return value == null ? null : value.intern();
   }
 
   /** Delivered Secrets reduced to what identifies them and the credentials they hold. */
@@ -52,17 +132,22 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
     ObjectMeta from = secret.getMetadata();
     ObjectMeta meta = new ObjectMeta();
     meta.setName(from.getName());
-    meta.setNamespace(from.getNamespace());
+    meta.setNamespace(shared(from.getNamespace()));
     meta.setUid(from.getUid());
     meta.setResourceVersion(from.getResourceVersion());
     meta.setDeletionTimestamp(from.getDeletionTimestamp());
     meta.setManagedFields(null);
     meta.setOwnerReferences(null);
+    meta.setFinalizers(null);
+    meta.setAdditionalProperties(null);
     meta.setLabels(only(from.getLabels(), List.of(DeliveryNames.ROLE)));
+    if (meta.getLabels() != null) {
+      meta.getLabels().replaceAll((key, value) -> shared(value));
+    }
     meta.setAnnotations(only(from.getAnnotations(), DELIVERED_ANNOTATIONS));
     Secret copy = new Secret();
     copy.setMetadata(meta);
-    copy.setType(secret.getType());
+    copy.setType(shared(secret.getType()));
     copy.setData(only(secret.getData(), DELIVERED_KEYS));
     copy.setStringData(only(secret.getStringData(), DELIVERED_KEYS));
     return copy;

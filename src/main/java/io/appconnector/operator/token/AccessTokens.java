@@ -30,6 +30,11 @@ public final class AccessTokens {
 
   private final String issuer;
   private final String audience;
+  /** The signer of the current key, made once per key: building one converts the JWK to a JCA key. */
+  private volatile KeySigner signer;
+
+  private record KeySigner(ECKey key, ECDSASigner signer) {
+  }
 
   public AccessTokens(String issuer, String audience) {
     this.issuer = issuer;
@@ -67,11 +72,21 @@ public final class AccessTokens {
     SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(TYPE).keyID(key.getKeyID()).build(),
         claims);
     try {
-      jwt.sign(new ECDSASigner(key));
+      jwt.sign(signerFor(key));
     } catch (JOSEException e) {
       throw new IllegalStateException("signing an access token with key " + key.getKeyID() + " failed", e);
     }
     return new Issued(jwt.serialize(), grant.tokenLifetime().toSeconds(), String.join(" ", scopes), key.getKeyID());
+  }
+
+  private ECDSASigner signerFor(ECKey key) throws JOSEException {
+    KeySigner cached = signer;
+    if (cached == null || cached.key() != key) {
+      // Nimbus signers are thread-safe; a race only builds one twice.
+      cached = new KeySigner(key, new ECDSASigner(key));
+      signer = cached;
+    }
+    return cached.signer();
   }
 
   /**

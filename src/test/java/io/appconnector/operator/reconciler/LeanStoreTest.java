@@ -72,4 +72,55 @@ class LeanStoreTest {
     assertNull(kept.getMetadata().getManagedFields());
     assertEquals("billing", kept.getMetadata().getLabels().get("team"));
   }
+
+  private static Activation applied(String namespace) {
+    Activation a = new Activation();
+    a.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace(new String(namespace))
+        .withName("ledger").withUid("uid-" + namespace).withResourceVersion("7")
+        .addToAnnotations(LeanStore.LAST_APPLIED, "{\"apiVersion\":\"appconnector.io/v1alpha1\",\"kind\":\"Activation\"}")
+        .addToManagedFields(new ManagedFieldsEntryBuilder().withManager("kubectl").build()).build());
+    a.setSpec(new io.appconnector.operator.api.v1alpha1.ActivationSpec());
+    a.getSpec().listing = new String("ledger-app");
+    a.setStatus(new io.appconnector.operator.api.v1alpha1.ActivationStatus());
+    a.getStatus().conditions.add(io.appconnector.operator.status.Conditions.of("Ready", true, new String("Active"),
+        new String("Credentials were issued.")));
+    return a;
+  }
+
+  @Test
+  void activationsApplyWithKubectlLoseTheManifestCopyAndShareRepeatedStrings() {
+    LeanStore<Activation> store = LeanStore.activations();
+    Activation one = applied("tenant-a");
+    Activation two = applied("tenant-a");
+    two.getMetadata().setName("other");
+    store.put(store.getKey(one), one);
+    store.put(store.getKey(two), two);
+    Activation a = store.get("tenant-a/ledger");
+    Activation b = store.get("tenant-a/other");
+    assertNull(a.getMetadata().getAnnotations().get(LeanStore.LAST_APPLIED));
+    assertNull(a.getMetadata().getManagedFields());
+    org.junit.jupiter.api.Assertions.assertSame(a.getMetadata().getNamespace(), b.getMetadata().getNamespace());
+    org.junit.jupiter.api.Assertions.assertSame(a.getSpec().listing, b.getSpec().listing);
+    org.junit.jupiter.api.Assertions.assertSame(a.getStatus().conditions.get(0).getMessage(),
+        b.getStatus().conditions.get(0).getMessage());
+    assertEquals("Credentials were issued.", a.getStatus().conditions.get(0).getMessage());
+  }
+
+  @Test
+  void theFinalizerPatchOfAnActivationAppliedWithKubectlIsRecognisedAsTheOperatorsOwn() {
+    LeanStore<Activation> store = LeanStore.activations();
+    Activation cached = applied("tenant-b");
+    store.put(store.getKey(cached), cached);
+    io.appconnector.operator.dependent.OwnWrites writes = new io.appconnector.operator.dependent.OwnWrites();
+    Activation intended = io.fabric8.kubernetes.client.utils.Serialization.clone(store.get("tenant-b/ledger"));
+    intended.addFinalizer(ActivationReconciler.FINALIZER);
+    writes.write(intended, () -> null);
+
+    // The watch event carries the whole object, manifest copy included; the store leans it before the handler sees it.
+    Activation event = applied("tenant-b");
+    event.getMetadata().setResourceVersion("8");
+    event.addFinalizer(ActivationReconciler.FINALIZER);
+    store.put(store.getKey(event), event);
+    org.junit.jupiter.api.Assertions.assertTrue(writes.isOwnWrite(event));
+  }
 }
