@@ -80,7 +80,7 @@ public final class BenchmarkMain {
       d.put("bench.tokens.seconds", "20");
       d.put("bench.sign.seconds", "5");
       d.put("bench.jfr", "false");
-      d.put("bench.operator.jvm", "-Xmx384m");
+      d.put("bench.operator.jvm", "-Xmx384m -XX:+UseSerialGC");
       d.put("bench.maxMinutes", "120");
       return d;
     }

@@ -140,10 +140,8 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
     meta.setOwnerReferences(null);
     meta.setFinalizers(null);
     meta.setAdditionalProperties(null);
-    meta.setLabels(only(from.getLabels(), List.of(DeliveryNames.ROLE)));
-    if (meta.getLabels() != null) {
-      meta.getLabels().replaceAll((key, value) -> shared(value));
-    }
+    meta.setLabels(from.getLabels() == null || from.getLabels().get(DeliveryNames.ROLE) == null ? null
+        : Map.of(DeliveryNames.ROLE, shared(from.getLabels().get(DeliveryNames.ROLE))));
     meta.setAnnotations(only(from.getAnnotations(), DELIVERED_ANNOTATIONS));
     Secret copy = new Secret();
     copy.setMetadata(meta);
@@ -153,6 +151,7 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
     return copy;
   }
 
+  /** The given keys of a map, in a compact map that cannot be changed (nothing writes to a cached Secret). */
   private static Map<String, String> only(Map<String, String> from, List<String> keys) {
     if (from == null) {
       return null;
@@ -164,7 +163,7 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
         kept.put(key, value);
       }
     }
-    return kept;
+    return Map.copyOf(kept);
   }
 
   @Override
