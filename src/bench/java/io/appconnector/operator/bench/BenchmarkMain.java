@@ -80,7 +80,9 @@ public final class BenchmarkMain {
       d.put("bench.tokens.seconds", "20");
       d.put("bench.sign.seconds", "5");
       d.put("bench.jfr", "false");
-      d.put("bench.operator.jvm", "-Xmx384m -XX:+UseSerialGC");
+      // The chart's container: a 512Mi limit (MaxRAM, so the heap is sized as it is there, not from
+      // this machine's memory) and the chart's javaOptions.
+      d.put("bench.operator.jvm", "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75.0 -XX:+UseSerialGC");
       d.put("bench.maxMinutes", "120");
       return d;
     }
@@ -357,7 +359,7 @@ public final class BenchmarkMain {
     JsonNode mem = operator.memory();
     operator.command("histogram " + histogramBurst, Duration.ofSeconds(60));
     profiles.add(histogramGrowth(histogramEmpty, histogramBurst, 2L * n, "n" + n + "-burst"));
-    if (options.jfr()) {
+    if (options.jfr() || options.operatorJvm().stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking"))) {
       operator.command("nmt " + options.out().resolve("nmt-n" + n + "-burst.txt"), Duration.ofSeconds(60));
     }
     Map<String, Object> b = m.toMap();
