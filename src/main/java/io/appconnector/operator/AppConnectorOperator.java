@@ -75,6 +75,7 @@ public final class AppConnectorOperator {
       c.withGenerationAware(false);
       c.withOnUpdateFilter((updated, old) -> !ownWrites.isOwnWrite(updated));
       c.withItemStore(LeanStore.activations());
+      c.withInformerListLimit(LeanStore.LIST_PAGE);
       // Retried without limit, backing off from 0.5 s to 10 s: an expiry that falls due while the
       // API server is unreachable fires within seconds of its return, without waiting for an event.
       c.withRetry(new GenericRetry().setInitialInterval(500).setIntervalMultiplier(2).setMaxInterval(10_000)

@@ -64,14 +64,14 @@ class ActivationSources {
     listings = new InformerEventSource<>(InformerEventSourceConfiguration.from(AppListing.class, Activation.class)
         .withName("listings").withWatchAllNamespaces().withFollowControllerNamespacesChanges(false)
         .withSecondaryToPrimaryMapper(l -> ids(primaries.byIndex(BY_LISTING, l.getMetadata().getName())))
-        .withPrimaryToSecondaryMapper(NOT_INDEXED).withItemStore(LeanStore.withoutManagedFields())
+        .withPrimaryToSecondaryMapper(NOT_INDEXED).withInformerListLimit(LeanStore.LIST_PAGE).withItemStore(LeanStore.withoutManagedFields())
         .build(), context);
 
     vendorSecrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, Activation.class)
         .withName("vendor-credentials").withLabelSelector(VendorSecret.LABEL + "=true")
         .withSecondaryToPrimaryMapper(s -> ids(primaries.byIndex(BY_VENDOR_SECRET,
             s.getMetadata().getNamespace() + "/" + s.getMetadata().getName())))
-        .withPrimaryToSecondaryMapper(NOT_INDEXED).withItemStore(LeanStore.withoutManagedFields())
+        .withPrimaryToSecondaryMapper(NOT_INDEXED).withInformerListLimit(LeanStore.LIST_PAGE).withItemStore(LeanStore.withoutManagedFields())
         .build(), context);
 
     delivered = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, Activation.class)
@@ -82,7 +82,7 @@ class ActivationSources {
         .withOnAddFilter(s -> !ownWrites.isOwnWrite(s))
         .withOnUpdateFilter((s, old) -> !ownWrites.isOwnWrite(s))
         .withOnDeleteFilter((s, unknown) -> !ownWrites.isOwnDelete(s))
-        .withPrimaryToSecondaryMapper(NOT_INDEXED).withItemStore(LeanStore.deliveredSecrets())
+        .withPrimaryToSecondaryMapper(NOT_INDEXED).withInformerListLimit(LeanStore.LIST_PAGE).withItemStore(LeanStore.deliveredSecrets())
         .build(), context);
     delivered.addIndexers(Map.of(BY_ACTIVATION_UID, s -> s.getMetadata().getAnnotations() == null
         || s.getMetadata().getAnnotations().get(DeliveryNames.ACTIVATION_UID) == null ? List.of()
@@ -91,7 +91,7 @@ class ActivationSources {
     trustedNetworks = new InformerEventSource<>(InformerEventSourceConfiguration.from(TrustedNetwork.class, Activation.class)
         .withName("trusted-networks")
         .withSecondaryToPrimaryMapper(n -> ids(primaries.list(n.getMetadata().getNamespace()).toList()))
-        .withPrimaryToSecondaryMapper(NOT_INDEXED).withItemStore(LeanStore.withoutManagedFields())
+        .withPrimaryToSecondaryMapper(NOT_INDEXED).withInformerListLimit(LeanStore.LIST_PAGE).withItemStore(LeanStore.withoutManagedFields())
         .build(), context);
 
     policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(NetworkPolicy.class, Activation.class)
@@ -100,13 +100,13 @@ class ActivationSources {
             + NetworkFence.ROLE_POLICY)
         // Every activation of the tenant: an Unrestricted one reports when a shared policy fences its pods.
         .withSecondaryToPrimaryMapper(p -> ids(primaries.list(p.getMetadata().getNamespace()).toList()))
-        .withPrimaryToSecondaryMapper(NOT_INDEXED).withItemStore(LeanStore.withoutManagedFields())
+        .withPrimaryToSecondaryMapper(NOT_INDEXED).withInformerListLimit(LeanStore.LIST_PAGE).withItemStore(LeanStore.withoutManagedFields())
         .build(), context);
 
     namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, Activation.class)
         .withName("tenant-namespaces").withWatchAllNamespaces().withFollowControllerNamespacesChanges(false)
         .withSecondaryToPrimaryMapper(n -> ids(primaries.list(n.getMetadata().getName()).toList()))
-        .withPrimaryToSecondaryMapper(NOT_INDEXED).withItemStore(LeanStore.withoutManagedFields())
+        .withPrimaryToSecondaryMapper(NOT_INDEXED).withInformerListLimit(LeanStore.LIST_PAGE).withItemStore(LeanStore.withoutManagedFields())
         .build(), context);
   }
 

@@ -34,6 +34,12 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
   private static final List<String> DELIVERED_KEYS = List.of(DeliveredSecrets.KEY_CLIENT_ID,
       DeliveredSecrets.KEY_CLIENT_SECRET, DeliveredSecrets.KEY_SCOPES);
 
+  /**
+   * Informers list in pages of this many objects, so filling a cache of ten thousand never holds the
+   * whole list response and all its objects, managedFields included, at once.
+   */
+  public static final long LIST_PAGE = 500;
+
   private final BasicItemStore<T> store = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
   private final UnaryOperator<T> lean;
 

@@ -35,7 +35,8 @@ public class ClientDirectory implements AutoCloseable {
 
   public ClientDirectory(KubernetesClient client, Set<String> namespaces) {
     for (Informable<Activation> source : scoped(namespaces, ns -> ns == null
-        ? client.resources(Activation.class).inAnyNamespace() : client.resources(Activation.class).inNamespace(ns))) {
+        ? client.resources(Activation.class).inAnyNamespace().withLimit(LeanStore.LIST_PAGE)
+        : client.resources(Activation.class).inNamespace(ns).withLimit(LeanStore.LIST_PAGE))) {
       SharedIndexInformer<Activation> informer = source.runnableInformer(0).itemStore(LeanStore.activations());
       informer.addIndexers(Map.of(BY_CLIENT_ID, a -> a.getStatus() == null || a.getStatus().credential == null
           || a.getStatus().credential.clientId == null ? List.of() : List.of(a.getStatus().credential.clientId)));
