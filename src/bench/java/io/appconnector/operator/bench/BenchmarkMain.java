@@ -377,6 +377,8 @@ public final class BenchmarkMain {
     memory.put("rssBytes", mem.get("rssBytes").asLong());
     memory.put("peakRssBytes", mem.get("peakRssBytes").asLong());
     memory.put("rssEmptyBytes", memEmpty.get("rssBytes").asLong());
+    memory.put("rssAnonBytes", mem.path("rssAnonBytes").asLong());
+    memory.put("rssFileBytes", mem.path("rssFileBytes").asLong());
     memory.put("objectsCached", objects);
     memory.put("bytesPerCachedObject", (double) (mem.get("heapUsed").asLong() - memEmpty.get("heapUsed").asLong()) / objects);
     memory.put("bytesPerActivation", (double) (mem.get("heapUsed").asLong() - memEmpty.get("heapUsed").asLong()) / n);
@@ -444,11 +446,14 @@ public final class BenchmarkMain {
     target(n, "<= 3 KB heap per cached object", perObject, perObject <= 3 * 1024, "heap delta / (activations + delivered Secrets)");
     long rss = (long) memory.get("rssBytes");
     long peak = (long) memory.get("peakRssBytes");
+    // Judged on the peak: the highest the pod's working set went while the burst was issued.
     rows.add(new Row("RSS after GC / peak RSS", mib(rss) + " / " + mib(peak), "", "",
-        n >= 10_000 ? "<= 256 MiB at 10,000" : "(judged at N=10,000)", n >= 10_000 ? met(rss <= 256L << 20) : ""));
+        n >= 10_000 ? "<= 256 MiB at 10,000" : "(judged at N=10,000)", n >= 10_000 ? met(peak <= 256L << 20) : ""));
+    rows.add(new Row("  RSS after GC: anonymous / file-backed (jars, JDK modules, libjvm)",
+        mib((long) memory.get("rssAnonBytes")) + " / " + mib((long) memory.get("rssFileBytes")), "", "", "", ""));
     if (n >= 10_000) {
-      target(n, "RSS <= 256 MiB with 10,000 activations", rss, rss <= 256L << 20,
-          "peak RSS " + mib(peak));
+      target(n, "RSS <= 256 MiB with 10,000 activations", peak, peak <= 256L << 20,
+          "peak RSS " + mib(peak) + ", after GC " + mib(rss));
     }
   }
 

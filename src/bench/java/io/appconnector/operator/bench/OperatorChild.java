@@ -192,6 +192,10 @@ public final class OperatorChild {
         result.put("rssBytes", kib(l) * 1024);
       } else if (l.startsWith("VmHWM:")) {
         result.put("peakRssBytes", kib(l) * 1024);
+      } else if (l.startsWith("RssAnon:")) {
+        result.put("rssAnonBytes", kib(l) * 1024);
+      } else if (l.startsWith("RssFile:")) {
+        result.put("rssFileBytes", kib(l) * 1024);
       }
     }
     result.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());

@@ -59,6 +59,8 @@ final class OperatorUnderTest implements AutoCloseable {
     command.add(kubeconfig.toString());
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    // As the chart's Deployment sets it.
+    builder.environment().put("MALLOC_ARENA_MAX", "2");
     long launchedAt = System.currentTimeMillis();
     return new OperatorUnderTest(builder.start(), launchedAt, log, startTimeout);
   }
