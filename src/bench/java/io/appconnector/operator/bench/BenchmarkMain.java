@@ -83,8 +83,7 @@ public final class BenchmarkMain {
       // The chart's container: a 512Mi limit (MaxRAM, so the heap is sized as it is there, not from
       // this machine's memory) and the chart's javaOptions.
       d.put("bench.operator.jvm",
-          "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75.0 -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
-              + " -XX:NewRatio=4");
+          "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75.0 -XX:+UseSerialGC");
       d.put("bench.maxMinutes", "120");
       return d;
     }

@@ -138,9 +138,10 @@ public class ActivationReconciler implements Reconciler<Activation> {
     if (next == null) {
       return UpdateControl.noUpdate();
     }
-    // A little past the deadline, so the next reconcile sees it as due.
+    // A little past the deadline, so the next reconcile sees it as due; counted from now, when the
+    // reconcile ends and JOSDK starts the timer, not from its start (issuing takes several writes).
     return UpdateControl.<Activation>noUpdate()
-        .rescheduleAfter(Duration.between(now, next).plusMillis(1).toMillis());
+        .rescheduleAfter(Math.max(1, Duration.between(clock.instant(), next).plusMillis(1).toMillis()));
   }
 
   /** Revokes everything the activation was given, in every namespace; its finalizer is removed after. */
