@@ -173,9 +173,11 @@ public class ActivationReconciler implements Reconciler<Activation> {
     while (e.getCause() != null && e.getCause() != e) {
       e = e.getCause();
     }
-    String message = "The operator could not finish this activation and retries: " + e.getMessage();
+    // Some causes (an interrupted call while the operator stops) carry no message: name the type.
+    String cause = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    String message = "The operator could not finish this activation and retries: " + cause;
     log.warn("reconcile of {}/{} failed: {}", activation.getMetadata().getNamespace(),
-        activation.getMetadata().getName(), e.getMessage());
+        activation.getMetadata().getName(), cause);
     ActivationStatus status = activation.getStatus() == null ? new ActivationStatus() : activation.getStatus();
     Condition ready = Conditions.of(Conditions.READY, false, e instanceof PlanExecutor.DeliveryConflictException
         ? "DeliveryConflict" : "ReconcileError", message);

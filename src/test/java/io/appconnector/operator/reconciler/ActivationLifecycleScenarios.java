@@ -90,6 +90,10 @@ abstract class ActivationLifecycleScenarios extends OperatorScenarios {
   @Test
   void issuingTakesOneReconcileAndTheOperatorsOwnWritesBringNoOther() {
     AppListing l = listing(vendorListing("ledger", vendor, "invoices.read"));
+    // Another tenant's activation first: once it is Active the operator has the listing cached, so the
+    // measured activation is not first reconciled without it (Rejected) and then again on its event.
+    create(activation(otherTenant, "ledger", l.getMetadata().getName(), "invoices.read"));
+    awaitPhase(otherTenant, "ledger", Phase.Active);
     Activation a = create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read"));
     Await.until("issued and its expiry scheduled", () -> deadlines.of(ResourceID.fromResource(a)),
         java.util.Optional::isPresent);
