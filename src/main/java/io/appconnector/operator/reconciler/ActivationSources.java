@@ -9,10 +9,12 @@ import io.appconnector.operator.logic.DeliveryNames;
 import io.appconnector.operator.logic.VendorSecret;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
 import io.appconnector.operator.logic.NetworkFence;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -54,6 +56,13 @@ class ActivationSources {
    */
   private static final PrimaryToSecondaryMapper<Activation> NOT_INDEXED = activation -> Set.of();
 
+  /** An informer of {@code type} for activations, cached in {@code store}, listed in pages, not indexed by JOSDK. */
+  private static <R extends HasMetadata> InformerEventSourceConfiguration.Builder<R> cached(Class<R> type,
+      ItemStore<R> store) {
+    return InformerEventSourceConfiguration.from(type, Activation.class).withPrimaryToSecondaryMapper(NOT_INDEXED)
+        .withInformerListLimit(LeanStore.LIST_PAGE).withItemStore(store);
+  }
+
   ActivationSources(EventSourceContext<Activation> context, OwnWrites ownWrites) {
     client = context.getClient();
     var primaries = context.getPrimaryCache();
@@ -61,20 +70,18 @@ class ActivationSources {
     primaries.addIndexer(BY_VENDOR_SECRET, a -> a.getSpec().vendorCredentialsSecretRef == null ? List.of()
         : List.of(a.getMetadata().getNamespace() + "/" + a.getSpec().vendorCredentialsSecretRef.name));
 
-    listings = new InformerEventSource<>(InformerEventSourceConfiguration.from(AppListing.class, Activation.class)
+    listings = new InformerEventSource<>(cached(AppListing.class, LeanStore.withoutManagedFields())
         .withName("listings").withWatchAllNamespaces().withFollowControllerNamespacesChanges(false)
         .withSecondaryToPrimaryMapper(l -> ids(primaries.byIndex(BY_LISTING, l.getMetadata().getName())))
-        .withPrimaryToSecondaryMapper(NOT_INDEXED).withInformerListLimit(LeanStore.LIST_PAGE).withItemStore(LeanStore.withoutManagedFields())
         .build(), context);
 
-    vendorSecrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, Activation.class)
+    vendorSecrets = new InformerEventSource<>(cached(Secret.class, LeanStore.withoutManagedFields())
         .withName("vendor-credentials").withLabelSelector(VendorSecret.LABEL + "=true")
         .withSecondaryToPrimaryMapper(s -> ids(primaries.byIndex(BY_VENDOR_SECRET,
             s.getMetadata().getNamespace() + "/" + s.getMetadata().getName())))
-        .withPrimaryToSecondaryMapper(NOT_INDEXED).withInformerListLimit(LeanStore.LIST_PAGE).withItemStore(LeanStore.withoutManagedFields())
         .build(), context);
 
-    delivered = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, Activation.class)
+    delivered = new InformerEventSource<>(cached(Secret.class, LeanStore.deliveredSecrets())
         .withName("delivered-credentials").withWatchAllNamespaces().withFollowControllerNamespacesChanges(false)
         .withLabelSelector(DeliveryNames.DELIVERED_SELECTOR)
         .withSecondaryToPrimaryMapper(ActivationSources::owner)
@@ -82,31 +89,27 @@ class ActivationSources {
         .withOnAddFilter(s -> !ownWrites.isOwnWrite(s))
         .withOnUpdateFilter((s, old) -> !ownWrites.isOwnWrite(s))
         .withOnDeleteFilter((s, unknown) -> !ownWrites.isOwnDelete(s))
-        .withPrimaryToSecondaryMapper(NOT_INDEXED).withInformerListLimit(LeanStore.LIST_PAGE).withItemStore(LeanStore.deliveredSecrets())
         .build(), context);
     delivered.addIndexers(Map.of(BY_ACTIVATION_UID, s -> s.getMetadata().getAnnotations() == null
         || s.getMetadata().getAnnotations().get(DeliveryNames.ACTIVATION_UID) == null ? List.of()
         : List.of(s.getMetadata().getAnnotations().get(DeliveryNames.ACTIVATION_UID))));
 
-    trustedNetworks = new InformerEventSource<>(InformerEventSourceConfiguration.from(TrustedNetwork.class, Activation.class)
+    trustedNetworks = new InformerEventSource<>(cached(TrustedNetwork.class, LeanStore.withoutManagedFields())
         .withName("trusted-networks")
         .withSecondaryToPrimaryMapper(n -> ids(primaries.list(n.getMetadata().getNamespace()).toList()))
-        .withPrimaryToSecondaryMapper(NOT_INDEXED).withInformerListLimit(LeanStore.LIST_PAGE).withItemStore(LeanStore.withoutManagedFields())
         .build(), context);
 
-    policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(NetworkPolicy.class, Activation.class)
+    policies = new InformerEventSource<>(cached(NetworkPolicy.class, LeanStore.withoutManagedFields())
         .withName("trusted-network-policies")
         .withLabelSelector(DeliveryNames.MANAGED_BY + "=" + DeliveryNames.OPERATOR + "," + DeliveryNames.ROLE + "="
             + NetworkFence.ROLE_POLICY)
         // Every activation of the tenant: an Unrestricted one reports when a shared policy fences its pods.
         .withSecondaryToPrimaryMapper(p -> ids(primaries.list(p.getMetadata().getNamespace()).toList()))
-        .withPrimaryToSecondaryMapper(NOT_INDEXED).withInformerListLimit(LeanStore.LIST_PAGE).withItemStore(LeanStore.withoutManagedFields())
         .build(), context);
 
-    namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, Activation.class)
+    namespaces = new InformerEventSource<>(cached(Namespace.class, LeanStore.withoutManagedFields())
         .withName("tenant-namespaces").withWatchAllNamespaces().withFollowControllerNamespacesChanges(false)
         .withSecondaryToPrimaryMapper(n -> ids(primaries.list(n.getMetadata().getName()).toList()))
-        .withPrimaryToSecondaryMapper(NOT_INDEXED).withInformerListLimit(LeanStore.LIST_PAGE).withItemStore(LeanStore.withoutManagedFields())
         .build(), context);
   }
 
