@@ -1,8 +1,8 @@
 package io.appconnector.operator.token;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import io.appconnector.operator.http.HttpAnswer;
+import io.appconnector.operator.http.HttpCall;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.status.Times;
 import java.time.Clock;
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * suspending, expiring, deactivating or reissuing the credential, or narrowing its scopes, ends
  * every token issued for it at once.
  */
-public class IntrospectionEndpoint implements HttpHandler {
+public class IntrospectionEndpoint {
   public static final String PATH = "/oauth2/introspect";
 
   private final ClientDirectory directory;
@@ -31,26 +31,23 @@ public class IntrospectionEndpoint implements HttpHandler {
   private final Supplier<SigningKeys> keys;
   private final AccessTokens tokens;
   private final FailureThrottle throttle;
-  private final HttpReplies replies;
   private final Clock clock;
 
   public IntrospectionEndpoint(ClientDirectory directory, IntrospectionCallers callers, Supplier<SigningKeys> keys,
-      AccessTokens tokens, FailureThrottle throttle, HttpReplies replies, Clock clock) {
+      AccessTokens tokens, FailureThrottle throttle, Clock clock) {
     this.directory = directory;
     this.callers = callers;
     this.keys = keys;
     this.tokens = tokens;
     this.throttle = throttle;
-    this.replies = replies;
     this.clock = clock;
   }
 
-  @Override
-  public void handle(HttpExchange exchange) {
+  public HttpAnswer handle(HttpCall call) {
     String caller = null;
     try {
-      Map<String, String> form = TokenEndpoint.readForm(exchange, PATH);
-      ClientAuthentication basic = ClientAuthentication.basic(exchange.getRequestHeaders().get("Authorization"));
+      Map<String, String> form = FormBody.read(call, PATH);
+      ClientAuthentication basic = ClientAuthentication.basic(call.headers("Authorization"));
       if (basic == null) {
         throw OAuthError.invalidClient();
       }
@@ -63,15 +60,15 @@ public class IntrospectionEndpoint implements HttpHandler {
         throw OAuthError.invalidRequest("token is missing.");
       }
       throttle.succeeded(caller);
-      replies.json(exchange, 200, introspect(token, clock.instant()));
+      return HttpReplies.json(200, introspect(token, clock.instant()));
     } catch (OAuthError e) {
-      replies.errorLater(exchange, e, caller == null || !e.isClientAuthenticationFailure() ? Duration.ZERO
+      return HttpReplies.error(e).delayedBy(caller == null || !e.isClientAuthenticationFailure() ? Duration.ZERO
           : throttle.failed(caller));
     } catch (RuntimeException e) {
       // Only the type: the request holds a token and a password.
       LoggerFactory.getLogger(IntrospectionEndpoint.class).error("an introspection failed unexpectedly: {}",
           e.getClass().getName());
-      replies.error(exchange, OAuthError.serverError());
+      return HttpReplies.error(OAuthError.serverError());
     }
   }
 

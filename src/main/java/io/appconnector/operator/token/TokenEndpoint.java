@@ -2,11 +2,10 @@ package io.appconnector.operator.token;
 
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.usage.FirstUse;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import io.appconnector.operator.http.HttpAnswer;
+import io.appconnector.operator.http.HttpCall;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * before answering, and signs a token. Failed authentications are answered after the delay that
  * {@link FailureThrottle} sets for that client ID.
  */
-public class TokenEndpoint implements HttpHandler {
+public class TokenEndpoint {
   private static final Logger log = LoggerFactory.getLogger(TokenEndpoint.class);
 
   private final KubernetesClient client;
@@ -33,14 +32,13 @@ public class TokenEndpoint implements HttpHandler {
   private final Supplier<SigningKeys> keys;
   private final AccessTokens tokens;
   private final FailureThrottle throttle;
-  private final HttpReplies replies;
   private final Clock clock;
   private final Duration defaultTokenLifetime;
   private final Consumer<String> outcomes;
   private final AtomicLong firstUsesRecorded = new AtomicLong();
 
   public TokenEndpoint(KubernetesClient client, ClientDirectory directory, Supplier<SigningKeys> keys,
-      AccessTokens tokens, FailureThrottle throttle, HttpReplies replies, Clock clock, Duration defaultTokenLifetime,
+      AccessTokens tokens, FailureThrottle throttle, Clock clock, Duration defaultTokenLifetime,
       Consumer<String> outcomes) {
     this.defaultTokenLifetime = defaultTokenLifetime;
     this.outcomes = outcomes;
@@ -49,56 +47,37 @@ public class TokenEndpoint implements HttpHandler {
     this.keys = keys;
     this.tokens = tokens;
     this.throttle = throttle;
-    this.replies = replies;
     this.clock = clock;
   }
 
-  @Override
-  public void handle(HttpExchange exchange) {
+  public HttpAnswer handle(HttpCall call) {
     String clientId = null;
     try {
-      Map<String, String> form = readForm(exchange, TokenSettings.TOKEN_PATH);
-      TokenRequest request = TokenRequest.from(exchange.getRequestHeaders().get("Authorization"), form);
+      Map<String, String> form = FormBody.read(call, TokenSettings.TOKEN_PATH);
+      TokenRequest request = TokenRequest.from(call.headers("Authorization"), form);
       clientId = request.client().clientId();
-      AccessTokens.Issued issued = exchange(request, exchange.getRemoteAddress().getAddress().getAddress());
+      AccessTokens.Issued issued = exchange(request, call.source().getAddress());
       throttle.succeeded(clientId);
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("access_token", issued.token());
       body.put("token_type", "Bearer");
       body.put("expires_in", issued.expiresIn());
       body.put("scope", issued.scope());
-      replies.json(exchange, 200, body);
       outcomes.accept("issued");
+      return HttpReplies.json(200, body);
     } catch (OAuthError e) {
       outcomes.accept(e.error());
       String refused = e.isClientAuthenticationFailure() ? (clientId != null ? clientId : e.clientId()) : null;
-      replies.errorLater(exchange, e, refused == null ? Duration.ZERO : throttle.failed(refused));
+      return HttpReplies.error(e).delayedBy(refused == null ? Duration.ZERO : throttle.failed(refused));
     } catch (KubernetesClientException | IllegalStateException e) {
       log.warn("a token exchange could not finish: {}", e.getMessage());
       outcomes.accept("temporarily_unavailable");
-      replies.error(exchange, OAuthError.temporarilyUnavailable());
+      return HttpReplies.error(OAuthError.temporarilyUnavailable());
     } catch (RuntimeException e) {
       // Only the type: nothing of the request (which holds a secret) reaches the log.
       log.error("a token exchange failed unexpectedly: {}", e.getClass().getName());
       outcomes.accept("server_error");
-      replies.error(exchange, OAuthError.serverError());
-    }
-  }
-
-  /** The checked form of a POST to this path: method, path, content type, size and duplicates. */
-  static Map<String, String> readForm(HttpExchange exchange, String path) {
-    if (!path.equals(exchange.getRequestURI().getPath())) {
-      throw OAuthError.notFound();
-    }
-    if (!"POST".equals(exchange.getRequestMethod())) {
-      throw OAuthError.methodNotAllowed("POST");
-    }
-    FormBody.requireFormContentType(exchange.getRequestHeaders().getFirst("Content-Type"));
-    try {
-      return FormBody.parse(FormBody.read(exchange.getRequestBody(),
-          exchange.getRequestHeaders().getFirst("Content-Length"), FormBody.LIMIT));
-    } catch (IOException e) {
-      throw OAuthError.invalidRequest("The request body could not be read.");
+      return HttpReplies.error(OAuthError.serverError());
     }
   }
 

@@ -1,5 +1,7 @@
 package io.appconnector.operator.token;
 
+import io.appconnector.operator.http.ServerLimits;
+import io.appconnector.operator.http.TrustedProxies;
 import io.appconnector.operator.logic.GoDuration;
 import java.time.Duration;
 import java.util.Arrays;
@@ -21,9 +23,14 @@ import java.util.stream.Collectors;
  * @param introspectionSecret the Secret naming who may call the introspection endpoint
  * @param watchNamespaces tenant namespaces whose activations are served; empty for all
  * @param defaultTokenLifetime the access-token lifetime of listings that set none
+ * @param limits deadlines and connection bounds of the listener
+ * @param proxies load balancers whose PROXY protocol or X-Forwarded-For header names the client
+ * @param proxyProtocol whether connections start with a PROXY protocol header (taken from trusted proxies only)
+ * @param tlsSecret the kubernetes.io/tls Secret in the operator namespace to serve HTTPS with; null for plain HTTP
  */
 public record TokenSettings(int port, String issuer, String audience, Duration keyRotation, String operatorNamespace,
-    String signingKeySecret, String introspectionSecret, Set<String> watchNamespaces, Duration defaultTokenLifetime) {
+    String signingKeySecret, String introspectionSecret, Set<String> watchNamespaces, Duration defaultTokenLifetime,
+    ServerLimits limits, TrustedProxies proxies, boolean proxyProtocol, String tlsSecret) {
 
   public static final Duration LONGEST_TOKEN_LIFETIME = Duration.ofHours(24);
   public static final String DEFAULT_ISSUER = "http://appconnector-operator.appconnector-system.svc:8080";
@@ -43,6 +50,34 @@ public record TokenSettings(int port, String issuer, String audience, Duration k
 
   public static TokenSettings fromEnvironment(Map<String, String> env) {
     String namespaces = env.getOrDefault("WATCH_NAMESPACES", "");
+    String tlsSecret = env.getOrDefault("TOKEN_TLS_SECRET", "").trim();
+    boolean plain = Boolean.parseBoolean(env.getOrDefault("TOKEN_PLAIN_HTTP", "false"));
+    if (tlsSecret.isEmpty() && !plain) {
+      throw new IllegalArgumentException("TOKEN_TLS_SECRET must name the token endpoint's TLS Secret, or "
+          + "TOKEN_PLAIN_HTTP=true must choose plain HTTP explicitly (for example behind a mesh that encrypts)");
+    }
+    if (!tlsSecret.isEmpty() && plain) {
+      throw new IllegalArgumentException("TOKEN_TLS_SECRET and TOKEN_PLAIN_HTTP=true exclude each other");
+    }
+    ServerLimits defaults = ServerLimits.TOKEN_DEFAULTS;
+    ServerLimits limits = defaults
+        .withConnections(number(env, "TOKEN_MAX_CONNECTIONS", defaults.maxConnections()),
+            number(env, "TOKEN_MAX_CONNECTIONS_PER_SOURCE", defaults.maxConnectionsPerSource()))
+        .withInFlight(number(env, "TOKEN_MAX_IN_FLIGHT", defaults.maxInFlight()),
+            number(env, "TOKEN_MAX_IN_FLIGHT_PER_SOURCE", defaults.maxInFlightPerSource()))
+        .withTimeouts(GoDuration.parse(env.getOrDefault("TOKEN_HEADER_TIMEOUT", "5s")),
+            GoDuration.parse(env.getOrDefault("TOKEN_BODY_TIMEOUT", "5s")));
+    TrustedProxies proxies;
+    try {
+      proxies = TrustedProxies.parse(env.getOrDefault("TOKEN_TRUSTED_PROXIES", ""));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("TOKEN_TRUSTED_PROXIES must be CIDRs separated by commas: " + e.getMessage());
+    }
+    boolean proxyProtocol = Boolean.parseBoolean(env.getOrDefault("TOKEN_PROXY_PROTOCOL", "false"));
+    if (proxyProtocol && proxies.networks().isEmpty()) {
+      throw new IllegalArgumentException("TOKEN_PROXY_PROTOCOL=true needs TOKEN_TRUSTED_PROXIES: the networks of "
+          + "the load balancers that send the PROXY header");
+    }
     return new TokenSettings(
         Integer.parseInt(env.getOrDefault("TOKEN_PORT", "8080")),
         env.getOrDefault("TOKEN_ISSUER", issuerOf(env.get("TOKEN_URL"))),
@@ -52,13 +87,28 @@ public record TokenSettings(int port, String issuer, String audience, Duration k
         env.getOrDefault("SIGNING_KEY_SECRET", "appconnector-signing-keys"),
         env.getOrDefault("INTROSPECTION_SECRET", "appconnector-introspection"),
         Arrays.stream(namespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()),
-        GoDuration.parse(env.getOrDefault("DEFAULT_ACCESS_TOKEN_LIFETIME", "1h")));
+        GoDuration.parse(env.getOrDefault("DEFAULT_ACCESS_TOKEN_LIFETIME", "1h")),
+        limits, proxies, proxyProtocol, tlsSecret.isEmpty() ? null : tlsSecret);
+  }
+
+  private static int number(Map<String, String> env, String name, int defaultValue) {
+    String text = env.get(name);
+    try {
+      int value = text == null ? defaultValue : Integer.parseInt(text.trim());
+      if (value < 1) {
+        throw new NumberFormatException();
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a positive whole number, not '" + text + "'");
+    }
   }
 
   /** An embedded server on a free port of the loopback interface, with the defaults otherwise. */
   public static TokenSettings embedded(String operatorNamespace) {
     return new TokenSettings(0, null, "appconnector-platform-api", Duration.ofHours(720), operatorNamespace,
-        "appconnector-signing-keys", "appconnector-introspection", Set.of(), ExchangeRules.DEFAULT_TOKEN_LIFETIME);
+        "appconnector-signing-keys", "appconnector-introspection", Set.of(), ExchangeRules.DEFAULT_TOKEN_LIFETIME,
+        ServerLimits.TOKEN_DEFAULTS, TrustedProxies.NONE, false, null);
   }
 
   /** The issuer that delivered Secrets' tokenUrl implies, so both agree unless TOKEN_ISSUER says otherwise. */
@@ -83,6 +133,22 @@ public record TokenSettings(int port, String issuer, String audience, Duration k
 
   public TokenSettings withIssuer(String newIssuer) {
     return new TokenSettings(port, newIssuer, audience, keyRotation, operatorNamespace, signingKeySecret,
-        introspectionSecret, watchNamespaces, defaultTokenLifetime);
+        introspectionSecret, watchNamespaces, defaultTokenLifetime, limits, proxies, proxyProtocol, tlsSecret);
+  }
+
+  public TokenSettings withLimits(ServerLimits newLimits) {
+    return new TokenSettings(port, issuer, audience, keyRotation, operatorNamespace, signingKeySecret,
+        introspectionSecret, watchNamespaces, defaultTokenLifetime, newLimits, proxies, proxyProtocol, tlsSecret);
+  }
+
+  public TokenSettings withProxies(TrustedProxies newProxies, boolean newProxyProtocol) {
+    return new TokenSettings(port, issuer, audience, keyRotation, operatorNamespace, signingKeySecret,
+        introspectionSecret, watchNamespaces, defaultTokenLifetime, limits, newProxies, newProxyProtocol, tlsSecret);
+  }
+
+  /** Serves HTTPS with the certificate in this Secret of the operator namespace. */
+  public TokenSettings withTls(String secret) {
+    return new TokenSettings(port, issuer, audience, keyRotation, operatorNamespace, signingKeySecret,
+        introspectionSecret, watchNamespaces, defaultTokenLifetime, limits, proxies, proxyProtocol, secret);
   }
 }
