@@ -30,16 +30,16 @@ public class IntrospectionEndpoint {
   private final IntrospectionCallers callers;
   private final Supplier<SigningKeys> keys;
   private final AccessTokens tokens;
-  private final FailureThrottle throttle;
+  private final GuessingLimits guessing;
   private final Clock clock;
 
   public IntrospectionEndpoint(ClientDirectory directory, IntrospectionCallers callers, Supplier<SigningKeys> keys,
-      AccessTokens tokens, FailureThrottle throttle, Clock clock) {
+      AccessTokens tokens, GuessingLimits guessing, Clock clock) {
     this.directory = directory;
     this.callers = callers;
     this.keys = keys;
     this.tokens = tokens;
-    this.throttle = throttle;
+    this.guessing = guessing;
     this.clock = clock;
   }
 
@@ -52,6 +52,10 @@ public class IntrospectionEndpoint {
         throw OAuthError.invalidClient();
       }
       caller = "introspection:" + basic.clientId();
+      GuessingLimits.Verdict limit = guessing.check(caller, call.source());
+      if (!limit.allowed()) {
+        return TokenEndpoint.tooManyFailures(limit.retryAfter());
+      }
       if (!callers.allows(basic.clientId(), basic.clientSecret())) {
         throw OAuthError.invalidClient();
       }
@@ -59,11 +63,12 @@ public class IntrospectionEndpoint {
       if (token == null) {
         throw OAuthError.invalidRequest("token is missing.");
       }
-      throttle.succeeded(caller);
       return HttpReplies.json(200, introspect(token, clock.instant()));
     } catch (OAuthError e) {
-      return HttpReplies.error(e).delayedBy(caller == null || !e.isClientAuthenticationFailure() ? Duration.ZERO
-          : throttle.failed(caller));
+      if (caller != null && e.isClientAuthenticationFailure()) {
+        guessing.failed(caller, call.source());
+      }
+      return HttpReplies.error(e);
     } catch (RuntimeException e) {
       // Only the type: the request holds a token and a password.
       LoggerFactory.getLogger(IntrospectionEndpoint.class).error("an introspection failed unexpectedly: {}",

@@ -26,6 +26,8 @@ public final class TokenServer implements AutoCloseable {
   /** Event loops that read and write every connection. */
   static final int EVENT_LOOPS = 2;
   private static final long ROTATION_CHECK_SECONDS = 60;
+  /** How often refusals are reported (one line) and refilled guessing buckets dropped. */
+  static final long REFUSAL_REPORT_SECONDS = 60;
 
   private final TokenSettings settings;
   private final GuardedHttpServer http;
@@ -36,6 +38,8 @@ public final class TokenServer implements AutoCloseable {
   private final TokenEndpoint tokenEndpoint;
   private final IntrospectionEndpoint introspection;
   private final WellKnownEndpoints wellKnown;
+  private final GuessingLimits guessing;
+  private final RefusalLog refusals;
   private final ServingCertificate certificate;
   private volatile boolean serving;
 
@@ -53,11 +57,12 @@ public final class TokenServer implements AutoCloseable {
     directory = new ClientDirectory(client, settings.watchNamespaces());
     keys = new SigningKeyStore(client, settings, clock);
     callers = new IntrospectionCallers(client, settings);
-    FailureThrottle throttle = new FailureThrottle(clock);
+    guessing = new GuessingLimits(settings.guessing(), id -> directory.byClientId(id) != null, clock);
+    refusals = new RefusalLog(log::info);
     AccessTokens tokens = new AccessTokens(settings.issuer(), settings.audience());
-    tokenEndpoint = new TokenEndpoint(client, directory, keys::current, tokens, throttle, clock,
+    tokenEndpoint = new TokenEndpoint(client, directory, keys::current, tokens, guessing, refusals, clock,
         settings.defaultTokenLifetime(), outcomes);
-    introspection = new IntrospectionEndpoint(directory, callers, keys::current, tokens, throttle, clock);
+    introspection = new IntrospectionEndpoint(directory, callers, keys::current, tokens, guessing, clock);
     wellKnown = new WellKnownEndpoints(settings, keys::current);
   }
 
@@ -95,6 +100,8 @@ public final class TokenServer implements AutoCloseable {
       if (server.certificate != null) {
         server.certificate.watch(server.http::updateTls);
       }
+      server.scheduler.scheduleWithFixedDelay(server::report, REFUSAL_REPORT_SECONDS, REFUSAL_REPORT_SECONDS,
+          TimeUnit.SECONDS);
       server.scheduler.scheduleWithFixedDelay(server::checkRotation, ROTATION_CHECK_SECONDS, ROTATION_CHECK_SECONDS,
           TimeUnit.SECONDS);
       server.serving = true;
@@ -104,6 +111,16 @@ public final class TokenServer implements AutoCloseable {
     }
     log.info("token endpoint listening on port {} as issuer {}", server.port(), server.settings.issuer());
     return server;
+  }
+
+  private void report() {
+    refusals.flush();
+    guessing.forgetRefilled();
+  }
+
+  /** Refusals counted since the last report, written now as one line (the scheduler does it every minute). */
+  public void reportRefusals() {
+    refusals.flush();
   }
 
   private void checkRotation() {
@@ -141,15 +158,11 @@ public final class TokenServer implements AutoCloseable {
     return http.refused();
   }
 
-  /** How many failure answers are being held back right now. */
-  public int heldBack() {
-    return http.held();
-  }
-
   @Override
   public void close() {
     http.close();
     scheduler.shutdownNow();
+    refusals.flush();
     if (certificate != null) {
       certificate.close();
     }

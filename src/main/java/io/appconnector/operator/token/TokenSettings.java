@@ -27,10 +27,12 @@ import java.util.stream.Collectors;
  * @param proxies load balancers whose PROXY protocol or X-Forwarded-For header names the client
  * @param proxyProtocol whether connections start with a PROXY protocol header (taken from trusted proxies only)
  * @param tlsSecret the kubernetes.io/tls Secret in the operator namespace to serve HTTPS with; null for plain HTTP
+ * @param guessing failed authentications allowed per client ID and per source address, per replica
  */
 public record TokenSettings(int port, String issuer, String audience, Duration keyRotation, String operatorNamespace,
     String signingKeySecret, String introspectionSecret, Set<String> watchNamespaces, Duration defaultTokenLifetime,
-    ServerLimits limits, TrustedProxies proxies, boolean proxyProtocol, String tlsSecret) {
+    ServerLimits limits, TrustedProxies proxies, boolean proxyProtocol, String tlsSecret,
+    GuessingLimits.Limits guessing) {
 
   public static final Duration LONGEST_TOKEN_LIFETIME = Duration.ofHours(24);
   public static final String DEFAULT_ISSUER = "http://appconnector-operator.appconnector-system.svc:8080";
@@ -88,7 +90,10 @@ public record TokenSettings(int port, String issuer, String audience, Duration k
         env.getOrDefault("INTROSPECTION_SECRET", "appconnector-introspection"),
         Arrays.stream(namespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()),
         GoDuration.parse(env.getOrDefault("DEFAULT_ACCESS_TOKEN_LIFETIME", "1h")),
-        limits, proxies, proxyProtocol, tlsSecret.isEmpty() ? null : tlsSecret);
+        limits, proxies, proxyProtocol, tlsSecret.isEmpty() ? null : tlsSecret,
+        new GuessingLimits.Limits(number(env, "TOKEN_FAILURES_PER_CLIENT_PER_MINUTE",
+            GuessingLimits.Limits.DEFAULT.perClient()), number(env, "TOKEN_FAILURES_PER_SOURCE_PER_MINUTE",
+            GuessingLimits.Limits.DEFAULT.perSource()), Duration.ofMinutes(1)));
   }
 
   private static int number(Map<String, String> env, String name, int defaultValue) {
@@ -108,7 +113,7 @@ public record TokenSettings(int port, String issuer, String audience, Duration k
   public static TokenSettings embedded(String operatorNamespace) {
     return new TokenSettings(0, null, "appconnector-platform-api", Duration.ofHours(720), operatorNamespace,
         "appconnector-signing-keys", "appconnector-introspection", Set.of(), ExchangeRules.DEFAULT_TOKEN_LIFETIME,
-        ServerLimits.TOKEN_DEFAULTS, TrustedProxies.NONE, false, null);
+        ServerLimits.TOKEN_DEFAULTS, TrustedProxies.NONE, false, null, GuessingLimits.Limits.DEFAULT);
   }
 
   /** The issuer that delivered Secrets' tokenUrl implies, so both agree unless TOKEN_ISSUER says otherwise. */
@@ -133,22 +138,28 @@ public record TokenSettings(int port, String issuer, String audience, Duration k
 
   public TokenSettings withIssuer(String newIssuer) {
     return new TokenSettings(port, newIssuer, audience, keyRotation, operatorNamespace, signingKeySecret,
-        introspectionSecret, watchNamespaces, defaultTokenLifetime, limits, proxies, proxyProtocol, tlsSecret);
+        introspectionSecret, watchNamespaces, defaultTokenLifetime, limits, proxies, proxyProtocol, tlsSecret, guessing);
   }
 
   public TokenSettings withLimits(ServerLimits newLimits) {
     return new TokenSettings(port, issuer, audience, keyRotation, operatorNamespace, signingKeySecret,
-        introspectionSecret, watchNamespaces, defaultTokenLifetime, newLimits, proxies, proxyProtocol, tlsSecret);
+        introspectionSecret, watchNamespaces, defaultTokenLifetime, newLimits, proxies, proxyProtocol, tlsSecret, guessing);
   }
 
   public TokenSettings withProxies(TrustedProxies newProxies, boolean newProxyProtocol) {
     return new TokenSettings(port, issuer, audience, keyRotation, operatorNamespace, signingKeySecret,
-        introspectionSecret, watchNamespaces, defaultTokenLifetime, limits, newProxies, newProxyProtocol, tlsSecret);
+        introspectionSecret, watchNamespaces, defaultTokenLifetime, limits, newProxies, newProxyProtocol, tlsSecret, guessing);
+  }
+
+  public TokenSettings withGuessing(GuessingLimits.Limits newGuessing) {
+    return new TokenSettings(port, issuer, audience, keyRotation, operatorNamespace, signingKeySecret,
+        introspectionSecret, watchNamespaces, defaultTokenLifetime, limits, proxies, proxyProtocol, tlsSecret,
+        newGuessing);
   }
 
   /** Serves HTTPS with the certificate in this Secret of the operator namespace. */
   public TokenSettings withTls(String secret) {
     return new TokenSettings(port, issuer, audience, keyRotation, operatorNamespace, signingKeySecret,
-        introspectionSecret, watchNamespaces, defaultTokenLifetime, limits, proxies, proxyProtocol, secret);
+        introspectionSecret, watchNamespaces, defaultTokenLifetime, limits, proxies, proxyProtocol, secret, guessing);
   }
 }
