@@ -113,7 +113,7 @@ public final class ServingCertificate implements AutoCloseable {
       }
       return out.toString();
     } catch (IOException e) {
-      throw new IllegalStateException("tls.key is not a readable PEM private key");
+      throw new IllegalStateException("tls.key is not a readable PEM private key: " + e.getMessage());
     }
   }
 
