@@ -422,6 +422,20 @@ class HelmChartTest {
   }
 
   @Test
+  void theReadmesValuesExampleRendersWhatItSays() throws IOException {
+    String readme = Files.readString(Crds.PROJECT.resolve("README.md"));
+    int start = readme.indexOf("```yaml\n", readme.indexOf("For example, a values file")) + "```yaml\n".length();
+    String values = readme.substring(start, readme.indexOf("```", start))
+        .replace("sha256:<digest you pushed>", "sha256:" + "ab".repeat(32));
+    List<HasMetadata> objects = Chart.render(NS, values);
+    Deployment d = Chart.one(objects, Deployment.class);
+    assertEquals("registry.example.com/appconnector-operator:0.1.0@sha256:" + "ab".repeat(32), operator(d).getImage());
+    assertEquals("-XX:+ExitOnOutOfMemoryError", env(d).get("JAVA_TOOL_OPTIONS").getValue());
+    assertEquals("Local", Chart.one(objects, Service.class).getSpec().getExternalTrafficPolicy());
+    assertTrue(Chart.ofKind(objects, "PrometheusRule").isPresent());
+  }
+
+  @Test
   void notesShowAChartUserWhatToApplyWithoutTheProjectsFiles() {
     String notes = Chart.notes(NS, "");
     assertFalse(notes.contains("examples/"), "a chart user has no examples/ directory");
