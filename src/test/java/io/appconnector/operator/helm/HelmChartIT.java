@@ -1,6 +1,7 @@
 package io.appconnector.operator.helm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
@@ -174,6 +179,44 @@ class HelmChartIT {
     var service = client.services().inNamespace(NS).withName(Chart.RELEASE).get();
     assertEquals(2, service.getSpec().getPorts().size());
     assertEquals("Local", service.getSpec().getExternalTrafficPolicy());
+  }
+
+  /** Whether the API server's RBAC authorizer lets this user do this (a SubjectAccessReview). */
+  static boolean allowed(String user, String verb, String resource, String namespace) {
+    String[] parts = resource.split("/");
+    var review = new SubjectAccessReviewBuilder().withNewSpec().withUser(user).withNewResourceAttributes()
+        .withGroup("appconnector.io").withResource(parts[0]).withSubresource(parts.length > 1 ? parts[1] : null)
+        .withVerb(verb).withNamespace(namespace).endResourceAttributes().endSpec().build();
+    return api.client().resource(review).create().getStatus().getAllowed();
+  }
+
+  @Test
+  void theRolesForPeopleGrantTenantsTheirNamespaceAndThePlatformTheCatalogue() {
+    KubernetesClient client = api.client();
+    for (ClusterRole role : Chart.all(Chart.render(NS, ""), ClusterRole.class)) {
+      client.resource(role).forceConflicts().serverSideApply();
+    }
+    client.resource(new RoleBindingBuilder().withNewMetadata().withName("alice-edits").withNamespace("default").endMetadata()
+        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", Chart.RELEASE + "-tenant-edit")
+        .addNewSubject().withKind("User").withName("alice").endSubject().build()).create();
+    client.resource(new RoleBindingBuilder().withNewMetadata().withName("bob-views").withNamespace("default").endMetadata()
+        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", Chart.RELEASE + "-tenant-view")
+        .addNewSubject().withKind("User").withName("bob").endSubject().build()).create();
+    client.resource(new ClusterRoleBindingBuilder().withNewMetadata().withName("platform-edits").endMetadata()
+        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", Chart.RELEASE + "-applisting-editor")
+        .addNewSubject().withKind("Group").withName("platform").endSubject().build()).create();
+
+    assertTrue(allowed("alice", "create", "activations", "default"));
+    assertTrue(allowed("alice", "delete", "trustednetworks", "default"));
+    assertFalse(allowed("alice", "update", "activations/status", "default"), "status is the operator's");
+    assertFalse(allowed("alice", "create", "activations", NS), "only where she is bound");
+    assertFalse(allowed("alice", "create", "applistings", null));
+    assertTrue(allowed("bob", "list", "activations", "default"));
+    assertFalse(allowed("bob", "patch", "activations", "default"));
+    var platform = new SubjectAccessReviewBuilder().withNewSpec().withUser("carol").withGroups("platform")
+        .withNewResourceAttributes().withGroup("appconnector.io").withResource("applistings").withVerb("create")
+        .endResourceAttributes().endSpec().build();
+    assertTrue(client.resource(platform).create().getStatus().getAllowed());
   }
 
   @Test
