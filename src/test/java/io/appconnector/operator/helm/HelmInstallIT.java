@@ -131,6 +131,18 @@ class HelmInstallIT {
   }
 
   @Test
+  void helmLintStrictPassesWithEveryOptionOn() throws IOException {
+    Path values = dir.resolve("everything.yaml");
+    Files.writeString(values, HelmChartIT.EVERYTHING_ON);
+    for (List<String> args : List.of(List.of("lint", "--strict", Chart.PATH.toString()),
+        List.of("lint", "--strict", Chart.PATH.toString(), "--values", values.toString()))) {
+      String lint = helm(args.toArray(String[]::new));
+      assertTrue(lint.contains("1 chart(s) linted, 0 chart(s) failed"), lint);
+      assertTrue(!lint.contains("[WARNING]") && !lint.contains("[ERROR]"), lint);
+    }
+  }
+
+  @Test
   void installUpgradeAndUninstallWithTheCrdsManagedByHelm() throws IOException {
     KubernetesClient client = api.client();
     for (String crd : CRDS) {
