@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.appconnector.operator.AppConnectorOperator;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationSpec;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.BillingState;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
@@ -305,27 +306,34 @@ abstract class ActivationLifecycleScenarios extends OperatorScenarios {
     create(activation(tenant, "stock", l.getMetadata().getName(), "stock.read"));
     awaitPhase(tenant, "stock", Phase.Active);
     create(activation(otherTenant, "stock", l.getMetadata().getName(), "stock.read"));
-    assertEquals("ListingHeldByAnotherTenant", readyReason(awaitPhase(otherTenant, "stock", Phase.Rejected)));
+    assertEquals("ListingNotAvailable", readyReason(awaitPhase(otherTenant, "stock", Phase.Rejected)));
 
     client().resources(Activation.class).inNamespace(tenant).withName("stock").delete();
     awaitPhase(otherTenant, "stock", Phase.Active);
   }
 
   @Test
-  void aDeliveredSecretLeftWithoutItsRecordByACrashIsAdoptedNotDuplicated() {
+  void aDeliveredSecretWithoutItsRecordIsReplacedNeverAdopted() {
     AppListing l = listing(vendorListing("ledger", vendor, "invoices.read"));
     stopOperator();
     Activation a = create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read"));
-    // What a crash after the first write leaves behind: the Secret, and no record in status.
-    Instant issued = clock.instant();
-    DeliveredCredentials left = new DeliveredSecrets(client()).create(a, vendor,
-        new io.appconnector.operator.credentials.CredentialGenerator().generate(), List.of("invoices.read"),
-        "https://tokens.example.test/oauth2/token", 0, issued, issued.plus(Duration.ofHours(48)));
+    // A Secret carrying the activation's UID with no record in status: nothing proves it is the
+    // operator's (the record is always written before the Secret), so it is never adopted.
+    ActivationStatus.Credential claimed = new ActivationStatus.Credential();
+    claimed.clientId = "ac-planted";
+    claimed.revision = 0L;
+    claimed.issuedAt = Times.formatPrecise(clock.instant());
+    claimed.expiresAt = Times.formatPrecise(clock.instant().plus(Duration.ofDays(365)));
+    claimed.grantedScopes = List.of("invoices.read");
+    client().resource(DeliveredSecrets.build(vendor, DeliveryNames.secretName(a),
+        io.appconnector.operator.logic.DeliveredContent.expected(a, claimed, "https://tokens.example.test/oauth2/token"),
+        "planted-secret")).create();
     startOperator();
-    Activation active = awaitPhase(tenant, "ledger", Phase.Active);
-    assertEquals(left.clientId(), active.getStatus().credential.clientId);
-    assertTrue(SecretVerifier.matches(active.getStatus().credential.verifier, left.clientSecret()));
-    assertEquals(Times.formatPrecise(issued.plus(Duration.ofHours(48))), active.getStatus().credential.expiresAt);
+    Activation active = Await.until("a pair of its own", () -> get(tenant, "ledger"), x -> x.getStatus() != null
+        && x.getStatus().phase == Phase.Active && deliveredFor(x) != null
+        && !"planted-secret".equals(deliveredFor(x).clientSecret()));
+    assertNotEquals("ac-planted", active.getStatus().credential.clientId);
+    assertFalse(SecretVerifier.matches(active.getStatus().credential.verifier, "planted-secret"));
     assertEquals(1, delivered(vendor).size());
   }
 
