@@ -62,6 +62,15 @@ public class PlanExecutor {
    * says it is the operator's, and a record without its Secret is re-delivered on the next reconcile.
    */
   public record Outcome(ActivationStatus status, DeliveredCredentials deleteAfterStatus, Delivery deliverAfterStatus) {
+    /**
+     * What status says while a Secret is being delivered: the status as it was, with the new record
+     * (the intent), so a crash after the delivery leaves a Secret its record vouches for.
+     */
+    public ActivationStatus intent(ActivationStatus previous) {
+      ActivationStatus intent = previous == null ? new ActivationStatus() : Serialization.clone(previous);
+      intent.credential = status.credential;
+      return intent;
+    }
   }
 
   /** A Secret to write into the vendor's namespace, and the one it takes the place of (null: none). */

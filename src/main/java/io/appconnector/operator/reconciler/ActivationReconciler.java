@@ -123,9 +123,15 @@ public class ActivationReconciler implements Reconciler<Activation> {
     // The fence goes up before credentials are delivered, and comes down once they are not needed.
     executor.fence(activation, plan.networkPolicy(), sources.policy(activation));
     PlanExecutor.Outcome outcome = executor.execute(activation, plan, delivered, now);
-    boolean changed = writeStatusIfChanged(activation, outcome.status(), context);
+    boolean changed;
     if (outcome.deliverAfterStatus() != null) {
+      // The record first, so no Secret exists that its record does not vouch for; the phase and
+      // conditions only once the Secret is delivered, so Ready never runs ahead of delivery.
+      Activation recorded = writeStatus(activation, outcome.intent(activation.getStatus()), context);
       executor.deliver(outcome.deliverAfterStatus());
+      changed = writeStatus(recorded, outcome.status(), context) != recorded || recorded != activation;
+    } else {
+      changed = writeStatusIfChanged(activation, outcome.status(), context);
     }
     if (outcome.deleteAfterStatus() != null) {
       executor.delete(activation, outcome.deleteAfterStatus());
@@ -223,18 +229,22 @@ public class ActivationReconciler implements Reconciler<Activation> {
    * the retry decides again on fresh data.
    */
   private boolean writeStatusIfChanged(Activation activation, ActivationStatus status, Context<Activation> context) {
+    return writeStatus(activation, status, context) != activation;
+  }
+
+  /** Like {@link #writeStatusIfChanged}; returns the activation as written, or the given one if nothing changed. */
+  private Activation writeStatus(Activation activation, ActivationStatus status, Context<Activation> context) {
     if (Serialization.jsonMapper().valueToTree(status).equals(
         Serialization.jsonMapper().valueToTree(activation.getStatus()))) {
-      return false;
+      return activation;
     }
-    PrimaryUpdateAndCacheUtils.updateAndCacheResource(activation, context, a -> {
+    return PrimaryUpdateAndCacheUtils.updateAndCacheResource(activation, context, a -> {
       Activation copy = new Activation();
       copy.setMetadata(Serialization.clone(a.getMetadata()));
       copy.setSpec(a.getSpec());
       copy.setStatus(status);
       return copy;
     }, a -> ownWrites.write(a, () -> context.getClient().resource(a).updateStatus()), 0, 0, 0);
-    return true;
   }
 
   private void announce(Activation activation, ActivationPlan plan) {

@@ -11,10 +11,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 /**
- * Tenants and vendors as they are on a shared cluster: a ServiceAccount bound to Kubernetes' own
- * {@code admin} ClusterRole in its namespace only (everything in it, Secrets, ConfigMaps and Events
- * included), plus the appconnector.io kinds a tenant applies there. Its client can do exactly that,
- * and nothing in any other namespace.
+ * Tenants and vendors as they are on a shared cluster: a ServiceAccount that may do everything, every
+ * verb on every resource, in its own namespace (Secrets, ConfigMaps, Events and the appconnector.io
+ * kinds included) and nothing anywhere else. That is Kubernetes' {@code admin} role and more; the
+ * built-in role itself is filled by kube-controller-manager's aggregation, which this API server runs
+ * without.
  */
 public final class NamespaceAdmins {
   private NamespaceAdmins() {
@@ -25,21 +26,17 @@ public final class NamespaceAdmins {
     String name = "namespace-admin";
     cluster.resource(new ServiceAccountBuilder().withNewMetadata().withNamespace(namespace).withName(name)
         .endMetadata().build()).create();
-    cluster.resource(new RoleBindingBuilder().withNewMetadata().withNamespace(namespace).withName(name + "-admin")
-        .endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "admin")
-        .addNewSubject().withKind("ServiceAccount").withName(name).withNamespace(namespace).endSubject().build()).create();
-    cluster.resource(new RoleBuilder().withNewMetadata().withNamespace(namespace).withName(name + "-appconnector")
-        .endMetadata().addNewRule().withApiGroups("appconnector.io").withResources("activations", "trustednetworks")
-        .withVerbs("get", "list", "watch", "create", "update", "patch", "delete").endRule().build()).create();
-    cluster.resource(new RoleBindingBuilder().withNewMetadata().withNamespace(namespace).withName(name + "-appconnector")
-        .endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", name + "-appconnector")
+    cluster.resource(new RoleBuilder().withNewMetadata().withNamespace(namespace).withName(name)
+        .endMetadata().addNewRule().withApiGroups("*").withResources("*").withVerbs("*").endRule().build()).create();
+    cluster.resource(new RoleBindingBuilder().withNewMetadata().withNamespace(namespace).withName(name)
+        .endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", name)
         .addNewSubject().withKind("ServiceAccount").withName(name).withNamespace(namespace).endSubject().build()).create();
     TokenRequest issued = cluster.serviceAccounts().inNamespace(namespace).withName(name)
         .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build());
     Config admin = cluster.getConfiguration();
     Config config = new ConfigBuilder(Config.empty()).withMasterUrl(admin.getMasterUrl())
         .withCaCertData(admin.getCaCertData()).withCaCertFile(admin.getCaCertFile())
-        .withOauthToken(issued.getStatus().getToken()).withNamespace(namespace).build();
+        .withOauthToken(issued.getStatus().getToken()).withNamespace(namespace).withRequestTimeout(60_000).build();
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 }
