@@ -13,6 +13,7 @@ import io.appconnector.operator.logic.BillingCalendar;
 import io.appconnector.operator.logic.CredentialAction;
 import io.appconnector.operator.logic.DeliveredContent;
 import io.appconnector.operator.logic.DeliveryNames;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.appconnector.operator.logic.DeliveredCredentials;
 import io.appconnector.operator.status.Conditions;
@@ -42,10 +43,16 @@ public class PlanExecutor {
 
   /** {@code ownWrites} notes the delivered Secrets written, so their watch events cost no reconcile. */
   public PlanExecutor(KubernetesClient client, CredentialGenerator generator, String tokenUrl, OwnWrites ownWrites) {
+    this(client, generator, tokenUrl, ownWrites, "default");
+  }
+
+  /** {@code operatorNamespace} holds the fee-change records, out of tenants' reach. */
+  public PlanExecutor(KubernetesClient client, CredentialGenerator generator, String tokenUrl, OwnWrites ownWrites,
+      String operatorNamespace) {
     this.client = client;
     this.generator = generator;
     this.deliveredSecrets = new DeliveredSecrets(client, ownWrites);
-    this.feeRecords = new FeeRecords(client);
+    this.feeRecords = new FeeRecords(client, operatorNamespace);
     this.networkPolicies = new NetworkPolicies(client);
     this.tokenUrl = tokenUrl;
   }
@@ -93,7 +100,18 @@ public class PlanExecutor {
     return tokenUrl;
   }
 
+  /** The namespace of the fee-change records. */
+  public String feeRecordNamespace() {
+    return feeRecords.namespace();
+  }
+
   public Outcome execute(Activation activation, ActivationPlan plan, DeliveredCredentials delivered, Instant now) {
+    return execute(activation, plan, delivered, null, now);
+  }
+
+  /** {@code feeRecord}: the activation's fee-change record as cached, or null. */
+  public Outcome execute(Activation activation, ActivationPlan plan, DeliveredCredentials delivered,
+      ConfigMap feeRecord, Instant now) {
     ActivationStatus previous = activation.getStatus() == null ? new ActivationStatus() : activation.getStatus();
     // A copy: objects read from the informer cache are never mutated.
     Credential record = previous.credential == null ? null : Serialization.clone(previous.credential);
@@ -152,7 +170,7 @@ public class PlanExecutor {
     status.conditions = Conditions.merge(previous.conditions, plan.conditions(),
         Objects.requireNonNullElse(activation.getMetadata().getGeneration(), 0L), now);
     status.credential = record;
-    status.billing = billing(activation, plan, previous.billing, now);
+    status.billing = billing(activation, plan, previous.billing, feeRecord, now);
     return new Outcome(status, deleteAfter, delivery);
   }
 
@@ -181,7 +199,8 @@ public class PlanExecutor {
     deliveredSecrets.delete(activation.getMetadata().getUid(), delivered);
   }
 
-  private Billing billing(Activation activation, ActivationPlan plan, Billing previous, Instant now) {
+  private Billing billing(Activation activation, ActivationPlan plan, Billing previous, ConfigMap feeRecord,
+      Instant now) {
     Billing billing = previous == null ? null : Serialization.clone(previous);
     if (billing == null && plan.ready()) {
       billing = new Billing();
@@ -190,26 +209,32 @@ public class PlanExecutor {
       } else if (unlimitedIntegrations(activation.getMetadata().getNamespace())) {
         billing.state = BillingState.IncludedInPlan;
       } else {
-        Instant effective = BillingCalendar.effectiveFrom(now);
         billing.state = BillingState.FeeChangePending;
-        billing.effectiveFrom = Times.format(effective);
-        billing.record = feeRecords.ensurePending(activation, now, effective);
+        billing.effectiveFrom = Times.format(BillingCalendar.effectiveFrom(now));
       }
     }
     if (billing != null && billing.state == BillingState.FeeChangePending
         && !now.isBefore(Times.parse(billing.effectiveFrom))) {
-      feeRecords.transition(activation, FeeRecords.STATE_EFFECTIVE, now);
       billing.state = BillingState.FeeChangeEffective;
+    }
+    if (billing != null && (billing.state == BillingState.FeeChangePending
+        || billing.state == BillingState.FeeChangeEffective)) {
+      // The record is kept saying what status says: created, carried over from the tenant's
+      // namespace where it used to live, or rewritten when someone edited or deleted it.
+      billing.record = feeRecords.ensure(activation, feeRecord, billing.state == BillingState.FeeChangePending
+          ? FeeRecords.STATE_PENDING : FeeRecords.STATE_EFFECTIVE, billing.effectiveFrom, now);
     }
     return billing;
   }
 
   /** On deactivation: a fee change that has not taken effect is cancelled. */
-  public void cancelPendingFees(Activation activation, Instant now) {
+  public void cancelPendingFees(Activation activation, ConfigMap feeRecord, Instant now) {
     Billing billing = activation.getStatus() == null ? null : activation.getStatus().billing;
-    if (billing != null && billing.state == BillingState.FeeChangePending) {
+    if (billing != null && (billing.state == BillingState.FeeChangePending
+        || billing.state == BillingState.FeeChangeEffective)) {
       boolean effective = !now.isBefore(Times.parse(billing.effectiveFrom));
-      feeRecords.transition(activation, effective ? FeeRecords.STATE_EFFECTIVE : FeeRecords.STATE_CANCELLED, now);
+      feeRecords.ensure(activation, feeRecord, effective ? FeeRecords.STATE_EFFECTIVE : FeeRecords.STATE_CANCELLED,
+          billing.effectiveFrom, now);
     }
   }
 

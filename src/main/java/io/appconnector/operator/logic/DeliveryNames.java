@@ -54,11 +54,6 @@ public final class DeliveryNames {
     return boundedName("appconnector-" + activation.getMetadata().getNamespace() + "-" + activation.getMetadata().getName(), 253);
   }
 
-  public static String feeRecordName(Activation activation) {
-    String uid = activation.getMetadata().getUid();
-    return boundedName("fee-change-" + activation.getMetadata().getName() + "-" + (uid == null ? "" : uid.substring(0, 8)), 253);
-  }
-
   /** A label value (at most 63 characters), shortened with a hash when longer. */
   public static String labelValue(String value) {
     return boundedName(value, 63);

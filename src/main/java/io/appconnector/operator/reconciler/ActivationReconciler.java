@@ -75,7 +75,7 @@ public class ActivationReconciler implements Reconciler<Activation> {
 
   @Override
   public List<EventSource<?, Activation>> prepareEventSources(EventSourceContext<Activation> context) {
-    sources = new ActivationSources(context, ownWrites);
+    sources = new ActivationSources(context, ownWrites, executor.feeRecordNamespace());
     return sources.all();
   }
 
@@ -122,7 +122,8 @@ public class ActivationReconciler implements Reconciler<Activation> {
     }
     // The fence goes up before credentials are delivered, and comes down once they are not needed.
     executor.fence(activation, plan.networkPolicy(), sources.policy(activation));
-    PlanExecutor.Outcome outcome = executor.execute(activation, plan, delivered, now);
+    PlanExecutor.Outcome outcome = executor.execute(activation, plan, delivered,
+        sources.feeRecord(activation, executor.feeRecordNamespace()), now);
     boolean changed;
     if (outcome.deliverAfterStatus() != null) {
       // The record first, so no Secret exists that its record does not vouch for; the phase and
@@ -163,7 +164,7 @@ public class ActivationReconciler implements Reconciler<Activation> {
       executor.delete(activation, delivered);
       metrics.revoked();
     }
-    executor.cancelPendingFees(activation, now);
+    executor.cancelPendingFees(activation, sources.feeRecord(activation, executor.feeRecordNamespace()), now);
     executor.fence(activation, null, sources.policy(activation));
     events.normal(activation, "Deactivated", "Deactivated: delivered credentials revoked in every namespace.");
     sources.wakePeers(context, activation);

@@ -47,6 +47,7 @@ class ActivationSources {
   private final InformerEventSource<TrustedNetwork, Activation> trustedNetworks;
   private final InformerEventSource<NetworkPolicy, Activation> policies;
   private final InformerEventSource<Namespace, Activation> namespaces;
+  private final InformerEventSource<io.fabric8.kubernetes.api.model.ConfigMap, Activation> feeRecords;
   private final SimpleInboundEventSource<Activation> peers = new SimpleInboundEventSource<>("peers");
   private final KubernetesClient client;
 
@@ -64,7 +65,7 @@ class ActivationSources {
         .withItemStore(store);
   }
 
-  ActivationSources(EventSourceContext<Activation> context, OwnWrites ownWrites) {
+  ActivationSources(EventSourceContext<Activation> context, OwnWrites ownWrites, String feeRecordNamespace) {
     client = context.getClient();
     var primaries = context.getPrimaryCache();
     primaries.addIndexer(BY_LISTING, a -> List.of(a.getSpec().listing));
@@ -108,6 +109,15 @@ class ActivationSources {
         .withSecondaryToPrimaryMapper(p -> ids(primaries.list(p.getMetadata().getNamespace()).toList()))
         .build(), context);
 
+    // Fee-change records, in the operator's namespace only: an edited or deleted one is rewritten.
+    feeRecords = new InformerEventSource<>(cached(io.fabric8.kubernetes.api.model.ConfigMap.class,
+        LeanStore.withoutManagedFields())
+        .withName("fee-records").withNamespaces(Set.of(feeRecordNamespace)).withFollowControllerNamespacesChanges(false)
+        .withLabelSelector(DeliveryNames.MANAGED_BY + "=" + DeliveryNames.OPERATOR + "," + DeliveryNames.ROLE + "="
+            + DeliveryNames.ROLE_FEE_RECORD)
+        .withSecondaryToPrimaryMapper(ActivationSources::owner)
+        .build(), context);
+
     namespaces = new InformerEventSource<>(cached(Namespace.class, LeanStore.withoutManagedFields())
         .withName("tenant-namespaces").withWatchAllNamespaces().withFollowControllerNamespacesChanges(false)
         .withSecondaryToPrimaryMapper(n -> ids(primaries.list(n.getMetadata().getName()).toList()))
@@ -115,7 +125,13 @@ class ActivationSources {
   }
 
   List<EventSource<?, Activation>> all() {
-    return List.of(listings, vendorSecrets, delivered, trustedNetworks, policies, namespaces, peers);
+    return List.of(listings, vendorSecrets, delivered, trustedNetworks, policies, namespaces, feeRecords, peers);
+  }
+
+  /** The activation's fee-change record as cached, if it has one. */
+  io.fabric8.kubernetes.api.model.ConfigMap feeRecord(Activation activation, String namespace) {
+    return feeRecords.get(new ResourceID(io.appconnector.operator.dependent.FeeRecords.name(activation), namespace))
+        .orElse(null);
   }
 
   List<TrustedNetwork> trustedNetworks(Activation activation) {
@@ -206,7 +222,7 @@ class ActivationSources {
   }
 
 
-  private static Set<ResourceID> owner(Secret secret) {
+  private static Set<ResourceID> owner(HasMetadata secret) {
     Map<String, String> annotations = secret.getMetadata().getAnnotations();
     String ref = annotations == null ? null : annotations.get(DeliveryNames.ACTIVATION_REF);
     if (ref == null || !ref.contains("/")) {

@@ -258,12 +258,16 @@ abstract class ActivationLifecycleScenarios extends OperatorScenarios {
     assertEquals(BillingState.FeeChangePending, active.getStatus().billing.state);
     Instant effective = Times.parse(active.getStatus().billing.effectiveFrom);
     assertEquals(BillingCalendar.effectiveFrom(Times.parse(active.getStatus().credential.issuedAt)), effective);
-    ConfigMap record = client().configMaps().inNamespace(tenant).withName(active.getStatus().billing.record).get();
+    // In the operator's namespace, where tenants cannot write; listed per tenant by label.
+    ConfigMap record = Await.until("the fee record", () -> client().configMaps().inNamespace(OPERATOR_NAMESPACE)
+        .withLabel(DeliveryNames.TENANT, tenant).withLabel(DeliveryNames.ROLE, DeliveryNames.ROLE_FEE_RECORD).list()
+        .getItems(), items -> items.size() == 1).get(0);
+    assertEquals(active.getStatus().billing.record, record.getMetadata().getName());
     assertEquals(FeeRecords.STATE_PENDING, record.getData().get("state"));
 
     client().resources(Activation.class).inNamespace(tenant).withName("ledger").delete();
     Await.until("the activation is gone", () -> get(tenant, "ledger"), x -> x == null);
-    ConfigMap after = client().configMaps().inNamespace(tenant).withName(record.getMetadata().getName()).get();
+    ConfigMap after = client().configMaps().inNamespace(OPERATOR_NAMESPACE).withName(record.getMetadata().getName()).get();
     assertNotNull(after, "the fee record outlives the activation");
     assertEquals(FeeRecords.STATE_CANCELLED, after.getData().get("state"));
   }
@@ -363,8 +367,9 @@ abstract class ActivationLifecycleScenarios extends OperatorScenarios {
     startOperator();
     Activation after = Await.until("the fee change took effect", () -> get(tenant, "ledger"),
         x -> x.getStatus().billing.state == BillingState.FeeChangeEffective, Duration.ofSeconds(30));
-    assertEquals(FeeRecords.STATE_EFFECTIVE, client().configMaps().inNamespace(tenant)
-        .withName(after.getStatus().billing.record).get().getData().get("state"));
+    assertEquals(FeeRecords.STATE_EFFECTIVE, Await.until("the record says so", () -> client().configMaps()
+        .inNamespace(OPERATOR_NAMESPACE).withName(after.getStatus().billing.record).get().getData().get("state"),
+        FeeRecords.STATE_EFFECTIVE::equals));
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec;
 import io.appconnector.operator.credentials.SecretVerifier;
 import io.appconnector.operator.dependent.DeliveredSecrets;
+import io.appconnector.operator.dependent.FeeRecords;
 import io.appconnector.operator.helm.AuditedApiServer;
 import io.appconnector.operator.helm.ChartRbac;
 import io.appconnector.operator.logic.DeliveredCredentials;
@@ -24,6 +25,8 @@ import io.appconnector.operator.logic.DeliveryNames;
 import io.appconnector.operator.logic.VendorSecret;
 import io.appconnector.operator.support.Await;
 import io.appconnector.operator.support.NamespaceAdmins;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -349,5 +352,66 @@ class HostileTenantsIT extends OperatorScenarios {
 
   private static String b64(String text) {
     return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  ConfigMap feeRecord(String name) {
+    return client().configMaps().inNamespace(OPERATOR_NAMESPACE).withName(name).get();
+  }
+
+  @Test
+  void aTenantCannotReachItsBillingRecordAndOneEditedOrDeletedIsRepaired() {
+    AppListing l = listing(io.appconnector.operator.Fixtures.billable(vendorListing("ledger", vendor, "invoices.read")));
+    Activation victim = activate(otherAdmin, otherTenant, "ledger", l);
+    Activation a = activate(tenantAdmin, tenant, "ledger", l);
+    String name = a.getStatus().billing.record;
+    String victimRecord = victim.getStatus().billing.record;
+    ConfigMap record = Await.until("the record", () -> feeRecord(name), Objects::nonNull);
+    String victimVersion = Await.until("the other record", () -> feeRecord(victimRecord), Objects::nonNull)
+        .getMetadata().getResourceVersion();
+    assertEquals(FeeRecords.STATE_PENDING, record.getData().get("state"));
+    assertEquals(List.of(name), client().configMaps().inNamespace(OPERATOR_NAMESPACE)
+        .withLabel(DeliveryNames.ROLE, DeliveryNames.ROLE_FEE_RECORD).withLabel(DeliveryNames.TENANT, tenant).list()
+        .getItems().stream().map(c -> c.getMetadata().getName()).toList(), "listed per tenant by label");
+
+    // The tenant's own attempts are refused: the record is not in its namespace.
+    assertThrows(KubernetesClientException.class, () -> tenantAdmin.configMaps().inNamespace(OPERATOR_NAMESPACE)
+        .withName(name).edit(c -> new ConfigMapBuilder(c).addToData("state", FeeRecords.STATE_CANCELLED).build()));
+    assertThrows(KubernetesClientException.class, () -> tenantAdmin.configMaps().inNamespace(OPERATOR_NAMESPACE)
+        .withName(name).delete());
+
+    // Anyone who can write there (a careless administrator) gets it repaired.
+    client().configMaps().inNamespace(OPERATOR_NAMESPACE).withName(name)
+        .edit(c -> new ConfigMapBuilder(c).addToData("state", FeeRecords.STATE_CANCELLED).build());
+    Await.until("repaired", () -> feeRecord(name), c -> FeeRecords.STATE_PENDING.equals(c.getData().get("state")));
+    client().configMaps().inNamespace(OPERATOR_NAMESPACE).withName(name).delete();
+    Await.until("written again", () -> feeRecord(name),
+        c -> c != null && FeeRecords.STATE_PENDING.equals(c.getData().get("state")));
+    assertEquals(ActivationStatus.BillingState.FeeChangePending, get(tenant, "ledger").getStatus().billing.state);
+    assertEquals(victimVersion, feeRecord(victimRecord).getMetadata().getResourceVersion(), "the other is untouched");
+  }
+
+  @Test
+  void aFeeRecordKeptInTheTenantsNamespaceBeforeIsCarriedOver() {
+    AppListing l = listing(io.appconnector.operator.Fixtures.billable(vendorListing("ledger", vendor, "invoices.read")));
+    Activation a = activate(tenantAdmin, tenant, "ledger", l);
+    String name = Await.until("the record", () -> get(tenant, "ledger").getStatus().billing.record,
+        n -> n != null && feeRecord(n) != null);
+    stopOperator();
+    // What an earlier version left: the record in the tenant's namespace, which the tenant then edited.
+    String old = "fee-change-ledger-" + a.getMetadata().getUid().substring(0, 8);
+    tenantAdmin.resource(new ConfigMapBuilder().withNewMetadata().withNamespace(tenant).withName(old)
+        .addToLabels(DeliveryNames.ROLE, DeliveryNames.ROLE_FEE_RECORD).endMetadata()
+        .addToData("state", FeeRecords.STATE_CANCELLED).build()).create();
+    client().configMaps().inNamespace(OPERATOR_NAMESPACE).withName(name).delete();
+    client().resources(Activation.class).inNamespace(tenant).withName("ledger").editStatus(x -> {
+      x.getStatus().billing.record = old;
+      return x;
+    });
+    startOperator();
+    Activation carried = Await.until("carried over", () -> get(tenant, "ledger"),
+        x -> name.equals(x.getStatus().billing.record) && feeRecord(name) != null);
+    assertEquals(FeeRecords.STATE_PENDING, feeRecord(name).getData().get("state"), "from status, not the tenant's edit");
+    assertEquals(a.getStatus().billing.effectiveFrom, feeRecord(name).getData().get("effectiveFrom"));
+    assertEquals(ActivationStatus.BillingState.FeeChangePending, carried.getStatus().billing.state);
   }
 }
