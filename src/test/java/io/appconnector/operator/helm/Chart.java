@@ -41,6 +41,26 @@ public final class Chart {
     }
   }
 
+  /** What `helm install` prints for these values (a client-only dry run): the release and its NOTES. */
+  public static String notes(String namespace, String valuesYaml) {
+    Path values = null;
+    try {
+      var command = new Helm(PATH).install().withName(RELEASE).withNamespace(namespace).clientOnly().dryRun();
+      if (!valuesYaml.isBlank()) {
+        values = Files.createTempFile("appconnector-values", ".yaml");
+        Files.writeString(values, valuesYaml);
+        command.withValuesFile(values);
+      }
+      return command.call().getOutput();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      if (values != null) {
+        values.toFile().delete();
+      }
+    }
+  }
+
   /** The rendered objects; kinds Fabric8 has no model for (ServiceMonitor) come back as generic resources. */
   public static List<HasMetadata> render(String namespace, String valuesYaml) {
     return render(namespace, valuesYaml, HasMetadata.class);
@@ -67,6 +87,12 @@ public final class Chart {
       throw new AssertionError("expected one " + type.getSimpleName() + ", rendered " + found.size());
     }
     return found.get(0);
+  }
+
+  /** The object of this type and name; the chart also renders ClusterRoles for people beside the operator's. */
+  public static <T extends HasMetadata> T named(List<HasMetadata> objects, Class<T> type, String name) {
+    return all(objects, type).stream().filter(o -> name.equals(o.getMetadata().getName())).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name + " rendered"));
   }
 
   public static Optional<HasMetadata> ofKind(List<HasMetadata> objects, String kind) {
