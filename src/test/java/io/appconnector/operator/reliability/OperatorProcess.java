@@ -21,7 +21,6 @@ final class OperatorProcess implements AutoCloseable {
   static OperatorProcess start(Path kubeconfig, Path log, Map<String, String> env) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m",
-        "-Dorg.slf4j.simpleLogger.log.io.javaoperatorsdk.operator.processing.Controller=info",
         "-cp", System.getProperty("java.class.path"), AppConnectorOperator.class.getName())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
