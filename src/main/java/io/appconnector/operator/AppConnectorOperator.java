@@ -10,6 +10,7 @@ import io.appconnector.operator.dependent.PlanExecutor;
 import io.appconnector.operator.reconciler.ActivationReconciler;
 import io.appconnector.operator.reconciler.Deadlines;
 import io.appconnector.operator.reconciler.LeanStore;
+import io.appconnector.operator.reconciler.TrustedNetworkReconciler;
 import io.appconnector.operator.observability.HealthServer;
 import io.appconnector.operator.observability.Logging;
 import io.appconnector.operator.observability.ProductMetrics;
@@ -98,6 +99,14 @@ public final class AppConnectorOperator {
         c.settingNamespaces(settings.watchNamespaces());
       }
     });
+    operator.register(new TrustedNetworkReconciler(clock), c -> {
+      c.withName("trustednetwork");
+      if (settings.watchNamespaces().isEmpty()) {
+        c.watchingAllNamespaces();
+      } else {
+        c.settingNamespaces(settings.watchNamespaces());
+      }
+    });
     return operator;
   }
 
@@ -134,7 +143,13 @@ public final class AppConnectorOperator {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot listen on the metrics port " + settings.metricsPort(), e);
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(operator, tokens, health, client), "shutdown"));
+    Runnable releaseLease = () -> {
+      if (settings.leaderElection()) {
+        Leadership.release(client, settings.operatorNamespace(), settings.instance());
+      }
+    };
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(operator, releaseLease, tokens, health, client),
+        "shutdown"));
     operator.start();
   }
 
@@ -143,7 +158,8 @@ public final class AppConnectorOperator {
    * when leading so a follower takes over at once, stop serving tokens and probes. A stop that hangs
    * is cut short after {@link #SHUTDOWN_LIMIT}.
    */
-  private static void stop(Operator operator, TokenServer tokens, HealthServer health, KubernetesClient client) {
+  private static void stop(Operator operator, Runnable releaseLease, TokenServer tokens, HealthServer health,
+      KubernetesClient client) {
     Thread limit = new Thread(() -> {
       try {
         Thread.sleep(SHUTDOWN_LIMIT.toMillis());
@@ -157,7 +173,8 @@ public final class AppConnectorOperator {
     limit.setDaemon(true);
     limit.start();
     long started = System.nanoTime();
-    for (Runnable step : new Runnable[] {operator::stop, tokens::close, health::close, client::close}) {
+    for (Runnable step : new Runnable[] {operator::stop, releaseLease, tokens::close, health::close,
+        client::close}) {
       try {
         step.run();
       } catch (RuntimeException e) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CRDs in crds/ are generated from the Java types. Regenerate them with
+ * The CRDs in crds/ are generated from the Java types (and {@link CrdDescriptions}). Regenerate them with
  * {@code ./mvnw test -Dtest=CrdFilesTest -Dappconnector.updateCrds=true}.
  */
 class CrdFilesTest {
@@ -31,6 +31,9 @@ class CrdFilesTest {
         .generate();
     List<Path> generated = yamlFiles(out);
     assertEquals(3, generated.size(), "one CRD per custom resource type");
+    CrdDescriptions.add(out.resolve("applistings.appconnector.io-v1.yml"), AppListing.class);
+    CrdDescriptions.add(out.resolve("activations.appconnector.io-v1.yml"), Activation.class);
+    CrdDescriptions.add(out.resolve("trustednetworks.appconnector.io-v1.yml"), TrustedNetwork.class);
     Path crds = PROJECT.resolve("crds");
     if (Boolean.getBoolean("appconnector.updateCrds")) {
       Files.createDirectories(crds);
