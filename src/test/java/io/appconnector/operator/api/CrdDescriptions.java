@@ -21,11 +21,15 @@ import java.util.Map;
  * explain} describes every kind and field: the kind, its spec and its status from the
  * {@link JsonClassDescription} of their Java types, and the fields of Kubernetes conditions with
  * the wording of the Kubernetes API (metav1.Condition). Printer columns in the order the type
- * declares them (the generator sorts them by JSON path).
+ * declares them (the generator sorts them by JSON path). A defaulted status.observedGeneration of 0
+ * on the kinds whose status the operator writes.
  */
 final class CrdDescriptions {
   static final String HEADER = "# Generated from the Java types by CrdFilesTest (Fabric8 CRDGenerator; descriptions of"
       + " kinds, spec, status and conditions added from the same types). Do not edit.\n";
+
+  /** Kinds whose status the operator writes with observedGeneration from the first reconcile on. */
+  static final List<String> STATUS_DEFAULTED = List.of("Activation", "TrustedNetwork");
 
   static final Map<String, String> CONDITION_FIELDS = Map.of(
       "type", "Type of condition in CamelCase, such as Ready.",
@@ -47,6 +51,14 @@ final class CrdDescriptions {
       root.getProperties().get("spec").setDescription(describe(parts[0]));
       root.getProperties().get("status").setDescription(describe(parts[1]));
       describeConditions(root);
+      if (STATUS_DEFAULTED.contains(kind.getSimpleName())) {
+        // An object the operator has not seen yet reads as status {observedGeneration: 0}, so
+        // kstatus (Flux) reports it InProgress rather than Current.
+        JSONSchemaProps status = root.getProperties().get("status");
+        status.setDefault(Serialization.jsonMapper().createObjectNode());
+        status.getProperties().get("observedGeneration").setDefault(
+            Serialization.jsonMapper().getNodeFactory().numberNode(0));
+      }
       // The generator sorts columns by JSON path; kubectl shows them in the order they are listed.
       List<String> order = Arrays.stream(kind.getAnnotationsByType(AdditionalPrinterColumn.class))
           .map(AdditionalPrinterColumn::name).toList();

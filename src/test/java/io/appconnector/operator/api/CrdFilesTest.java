@@ -48,6 +48,34 @@ class CrdFilesTest {
     }
   }
 
+  @Test
+  void kubectlExplainDescribesEveryKindAndField() throws IOException {
+    for (Path file : yamlFiles(PROJECT.resolve("crds"))) {
+      var crd = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(Files.readString(file),
+          io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
+      List<String> undescribed = new java.util.ArrayList<>();
+      for (var version : crd.getSpec().getVersions()) {
+        undescribed(crd.getSpec().getNames().getKind(), version.getSchema().getOpenAPIV3Schema(), undescribed);
+      }
+      assertEquals(List.of(), undescribed, file.getFileName() + ": fields without a description");
+    }
+  }
+
+  static void undescribed(String path, io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps schema,
+      List<String> out) {
+    if (schema.getDescription() == null || schema.getDescription().isBlank()) {
+      out.add(path);
+    }
+    if (schema.getProperties() != null) {
+      schema.getProperties().forEach((name, p) -> undescribed(path + "." + name, p, out));
+    }
+    var items = schema.getItems() == null ? null : schema.getItems().getSchema();
+    if (items != null && items.getProperties() != null) {
+      // kubectl explain shows the list's description, then the fields of its items.
+      items.getProperties().forEach((name, p) -> undescribed(path + "[]." + name, p, out));
+    }
+  }
+
   static List<Path> yamlFiles(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return List.of();
