@@ -1,13 +1,11 @@
 package io.appconnector.operator.token;
 
+import io.appconnector.operator.config.Env;
 import io.appconnector.operator.http.ServerLimits;
 import io.appconnector.operator.http.TrustedProxies;
-import io.appconnector.operator.logic.GoDuration;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Settings of the token endpoint, read from the environment.
@@ -50,63 +48,67 @@ public record TokenSettings(int port, String issuer, String audience, Duration k
     watchNamespaces = Set.copyOf(watchNamespaces);
   }
 
+  /** The settings the environment gives; every malformed one is refused, naming the variable. */
   public static TokenSettings fromEnvironment(Map<String, String> env) {
-    String namespaces = env.getOrDefault("WATCH_NAMESPACES", "");
-    String tlsSecret = env.getOrDefault("TOKEN_TLS_SECRET", "").trim();
-    boolean plain = Boolean.parseBoolean(env.getOrDefault("TOKEN_PLAIN_HTTP", "false"));
-    if (tlsSecret.isEmpty() && !plain) {
-      throw new IllegalArgumentException("TOKEN_TLS_SECRET must name the token endpoint's TLS Secret, or "
-          + "TOKEN_PLAIN_HTTP=true must choose plain HTTP explicitly (for example behind a mesh that encrypts)");
-    }
-    if (!tlsSecret.isEmpty() && plain) {
-      throw new IllegalArgumentException("TOKEN_TLS_SECRET and TOKEN_PLAIN_HTTP=true exclude each other");
-    }
-    ServerLimits defaults = ServerLimits.TOKEN_DEFAULTS;
-    ServerLimits limits = defaults
-        .withConnections(number(env, "TOKEN_MAX_CONNECTIONS", defaults.maxConnections()),
-            number(env, "TOKEN_MAX_CONNECTIONS_PER_SOURCE", defaults.maxConnectionsPerSource()))
-        .withInFlight(number(env, "TOKEN_MAX_IN_FLIGHT", defaults.maxInFlight()),
-            number(env, "TOKEN_MAX_IN_FLIGHT_PER_SOURCE", defaults.maxInFlightPerSource()))
-        .withTimeouts(GoDuration.parse(env.getOrDefault("TOKEN_HEADER_TIMEOUT", "5s")),
-            GoDuration.parse(env.getOrDefault("TOKEN_BODY_TIMEOUT", "5s")));
-    TrustedProxies proxies;
-    try {
-      proxies = TrustedProxies.parse(env.getOrDefault("TOKEN_TRUSTED_PROXIES", ""));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("TOKEN_TRUSTED_PROXIES must be CIDRs separated by commas: " + e.getMessage());
-    }
-    boolean proxyProtocol = Boolean.parseBoolean(env.getOrDefault("TOKEN_PROXY_PROTOCOL", "false"));
-    if (proxyProtocol && proxies.networks().isEmpty()) {
-      throw new IllegalArgumentException("TOKEN_PROXY_PROTOCOL=true needs TOKEN_TRUSTED_PROXIES: the networks of "
-          + "the load balancers that send the PROXY header");
-    }
-    return new TokenSettings(
-        Integer.parseInt(env.getOrDefault("TOKEN_PORT", "8080")),
-        env.getOrDefault("TOKEN_ISSUER", issuerOf(env.get("TOKEN_URL"))),
-        env.getOrDefault("TOKEN_AUDIENCE", "appconnector-platform-api"),
-        GoDuration.parse(env.getOrDefault("SIGNING_KEY_ROTATION", "720h")),
-        env.getOrDefault("OPERATOR_NAMESPACE", "appconnector-system"),
-        env.getOrDefault("SIGNING_KEY_SECRET", "appconnector-signing-keys"),
-        env.getOrDefault("INTROSPECTION_SECRET", "appconnector-introspection"),
-        Arrays.stream(namespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()),
-        GoDuration.parse(env.getOrDefault("DEFAULT_ACCESS_TOKEN_LIFETIME", "1h")),
-        limits, proxies, proxyProtocol, tlsSecret.isEmpty() ? null : tlsSecret,
-        new GuessingLimits.Limits(number(env, "TOKEN_FAILURES_PER_CLIENT_PER_MINUTE",
-            GuessingLimits.Limits.DEFAULT.perClient()), number(env, "TOKEN_FAILURES_PER_SOURCE_PER_MINUTE",
-            GuessingLimits.Limits.DEFAULT.perSource()), Duration.ofMinutes(1)));
+    Env read = new Env(env);
+    TokenSettings settings = fromEnvironment(read);
+    read.check();
+    return settings;
   }
 
-  private static int number(Map<String, String> env, String name, int defaultValue) {
-    String text = env.get(name);
-    try {
-      int value = text == null ? defaultValue : Integer.parseInt(text.trim());
-      if (value < 1) {
-        throw new NumberFormatException();
-      }
-      return value;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a positive whole number, not '" + text + "'");
+  /** Reads through {@code read} without checking, so one check can cover these and other settings. */
+  public static TokenSettings fromEnvironment(Env read) {
+    String tokenUrl = read.url("TOKEN_URL", null);
+    String tlsSecret = read.string("TOKEN_TLS_SECRET", "").trim();
+    if (!tlsSecret.isEmpty()) {
+      tlsSecret = read.objectName("TOKEN_TLS_SECRET", null);
     }
+    boolean plain = read.bool("TOKEN_PLAIN_HTTP", false);
+    if (tlsSecret == null || tlsSecret.isEmpty()) {
+      tlsSecret = "";
+      if (!plain) {
+        read.refuse("TOKEN_TLS_SECRET must name the token endpoint's TLS Secret, or TOKEN_PLAIN_HTTP=true must "
+            + "choose plain HTTP explicitly (for example behind a mesh that encrypts)");
+      }
+    } else if (plain) {
+      read.refuse("TOKEN_TLS_SECRET and TOKEN_PLAIN_HTTP=true exclude each other");
+    }
+    TrustedProxies proxies = read.parsed("TOKEN_TRUSTED_PROXIES", "", "CIDRs separated by commas, such as "
+        + "10.0.0.0/8,fd00::/8", TrustedProxies::parse);
+    boolean proxyProtocol = read.bool("TOKEN_PROXY_PROTOCOL", false);
+    if (proxyProtocol && proxies.networks().isEmpty()) {
+      read.refuse("TOKEN_PROXY_PROTOCOL=true needs TOKEN_TRUSTED_PROXIES: the networks of the load balancers that "
+          + "send the PROXY header");
+    }
+    return new TokenSettings(
+        read.port("TOKEN_PORT", 8080),
+        read.url("TOKEN_ISSUER", issuerOf(tokenUrl)),
+        read.string("TOKEN_AUDIENCE", "appconnector-platform-api"),
+        read.duration("SIGNING_KEY_ROTATION", "720h", LONGEST_TOKEN_LIFETIME, null),
+        read.namespace("OPERATOR_NAMESPACE", "appconnector-system"),
+        read.objectName("SIGNING_KEY_SECRET", "appconnector-signing-keys"),
+        read.objectName("INTROSPECTION_SECRET", "appconnector-introspection"),
+        read.namespaces("WATCH_NAMESPACES"),
+        read.duration("DEFAULT_ACCESS_TOKEN_LIFETIME", "1h", Duration.ofSeconds(1), LONGEST_TOKEN_LIFETIME),
+        limits(read), proxies, proxyProtocol, tlsSecret.isEmpty() ? null : tlsSecret,
+        new GuessingLimits.Limits(
+            read.integer("TOKEN_FAILURES_PER_CLIENT_PER_MINUTE", GuessingLimits.Limits.DEFAULT.perClient(), 1,
+                1_000_000, "a whole number of failures from 1"),
+            read.integer("TOKEN_FAILURES_PER_SOURCE_PER_MINUTE", GuessingLimits.Limits.DEFAULT.perSource(), 1,
+                1_000_000, "a whole number of failures from 1"),
+            Duration.ofMinutes(1)));
+  }
+
+  private static ServerLimits limits(Env read) {
+    ServerLimits defaults = ServerLimits.TOKEN_DEFAULTS;
+    String count = "a whole number from 1";
+    return defaults
+        .withConnections(read.integer("TOKEN_MAX_CONNECTIONS", defaults.maxConnections(), 1, 1_000_000, count),
+            read.integer("TOKEN_MAX_CONNECTIONS_PER_SOURCE", defaults.maxConnectionsPerSource(), 1, 1_000_000, count))
+        .withInFlight(read.integer("TOKEN_MAX_IN_FLIGHT", defaults.maxInFlight(), 1, 1_000_000, count),
+            read.integer("TOKEN_MAX_IN_FLIGHT_PER_SOURCE", defaults.maxInFlightPerSource(), 1, 1_000_000, count))
+        .withTimeouts(read.duration("TOKEN_HEADER_TIMEOUT", "5s", Duration.ofMillis(100), Duration.ofMinutes(5)),
+            read.duration("TOKEN_BODY_TIMEOUT", "5s", Duration.ofMillis(100), Duration.ofMinutes(5)));
   }
 
   /** An embedded server on a free port of the loopback interface, with the defaults otherwise. */
