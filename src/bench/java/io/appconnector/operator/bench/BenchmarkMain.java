@@ -90,6 +90,8 @@ public final class BenchmarkMain {
       d.put("bench.operator.jvm",
           "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75.0 -XX:+UseSerialGC");
       d.put("bench.maxMinutes", "120");
+      d.put("bench.reps", "3");
+      d.put("bench.compare.expiry.lifetime", "30s");
       return d;
     }
 
@@ -136,7 +138,7 @@ public final class BenchmarkMain {
   private final Options options;
   private final Map<String, Object> report = new LinkedHashMap<>();
   private final List<Map<String, Object>> targets = new ArrayList<>();
-  private final Map<Integer, List<Row>> tables = new LinkedHashMap<>();
+  private final Map<String, List<Row>> tables = new LinkedHashMap<>();
   private final List<String> profiles = new ArrayList<>();
   private int childCount;
 
@@ -184,7 +186,14 @@ public final class BenchmarkMain {
       run.put("n", n);
       runs.add(run);
       try {
-        runSize(n, run);
+        if (options.has("compare")) {
+          List<Row> rows = new ArrayList<>();
+          tables.put("compare, N=" + n, rows);
+          run.put("compare", new SideBySide(this, options).run(n, rows));
+        }
+        if (options.scenarios().stream().anyMatch(s -> !s.equals("compare"))) {
+          runSize(n, run);
+        }
       } catch (Throwable e) {
         exit = 1;
         run.put("error", e.toString());
@@ -212,7 +221,7 @@ public final class BenchmarkMain {
 
   private void runSize(int n, Map<String, Object> run) throws Exception {
     List<Row> rows = new ArrayList<>();
-    tables.put(n, rows);
+    tables.put("N=" + n + ", " + options.tenants() + " tenants", rows);
     try (var old = Files.list(options.out())) {
       for (Path f : old.filter(p -> p.getFileName().toString().startsWith("operator-n" + n + "-")).toList()) {
         Files.delete(f); // recordings of an earlier invocation
@@ -303,7 +312,7 @@ public final class BenchmarkMain {
     return OperatorUnderTest.launch(kubeconfig, log, jvm, Duration.ofSeconds(180));
   }
 
-  private static Map<String, Object> startup(OperatorUnderTest o) {
+  static Map<String, Object> startup(OperatorUnderTest o) {
     Map<String, Object> s = new LinkedHashMap<>();
     JsonNode st = o.started;
     s.put("launchToJvmStartMs", st.get("jvmStartAt").asLong() - o.launchedAt);
@@ -317,7 +326,7 @@ public final class BenchmarkMain {
   // ---------------------------------------------------------------------------------------------
   // Burst: baseline and operator.
 
-  private Map<String, Object> baseline(RealApiServer api, int n, String prefix, PhaseWatch watch) throws Exception {
+  Map<String, Object> baseline(RealApiServer api, int n, String prefix, PhaseWatch watch) throws Exception {
     int threads = ConfigurationService.DEFAULT_RECONCILIATION_THREADS_NUMBER;
     log("N=%d: baseline, a plain Fabric8 client with %d threads", n, threads);
     ApiCalls calls = new ApiCalls();
@@ -841,7 +850,7 @@ public final class BenchmarkMain {
     }
   }
 
-  private Measured create(KubernetesClient client, List<Activation> acts, PhaseWatch watch, Duration timeout)
+  Measured create(KubernetesClient client, List<Activation> acts, PhaseWatch watch, Duration timeout)
       throws InterruptedException {
     ExecutorService creators = Executors.newFixedThreadPool(options.createThreads());
     AtomicLong failures = new AtomicLong();
@@ -888,7 +897,7 @@ public final class BenchmarkMain {
    * {@code n} activations spread over the tenants: tenant i gets one activation of each listing
    * prefix-00, prefix-01, ... (one holder per listing and tenant), so n / tenants listings are made.
    */
-  private List<Activation> activations(KubernetesClient admin, String prefix, int n, String lifetime) {
+  List<Activation> activations(KubernetesClient admin, String prefix, int n, String lifetime) {
     int listings = (n + options.tenants() - 1) / options.tenants();
     if (admin != null) {
       for (int l = 0; l < listings; l++) {
@@ -917,7 +926,7 @@ public final class BenchmarkMain {
   // Helpers.
 
   /** Waits until the operator has neither started a reconcile nor written for {@code quiet}. */
-  private static JsonNode awaitQuiet(OperatorUnderTest operator, Duration quiet, Duration timeout) {
+  static JsonNode awaitQuiet(OperatorUnderTest operator, Duration quiet, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     JsonNode last = operator.stats();
     long lastChange = System.nanoTime();
@@ -943,7 +952,7 @@ public final class BenchmarkMain {
   }
 
   /** Writes, reads and reconciles between two stats, per activation. */
-  private static void usage(Map<String, Object> into, JsonNode before, JsonNode after, int n) {
+  static void usage(Map<String, Object> into, JsonNode before, JsonNode after, int n) {
     Map<String, Long> writes = diff(after.get("writes"), before.get("writes"));
     long totalWrites = writes.values().stream().mapToLong(Long::longValue).sum();
     Map<String, Long> reads = diff(after.get("reads"), before.get("reads"));
@@ -971,7 +980,7 @@ public final class BenchmarkMain {
     return result;
   }
 
-  private static long sum(JsonNode counts) {
+  static long sum(JsonNode counts) {
     long s = 0;
     for (JsonNode v : counts) {
       s += v.asLong();
@@ -1009,7 +1018,7 @@ public final class BenchmarkMain {
   }
 
   /** CPU seconds so far of kube-apiserver, etcd, the operator process and this harness (baseline included). */
-  private static Map<String, Double> cpu(OperatorUnderTest operator) {
+  static Map<String, Double> cpu(OperatorUnderTest operator) {
     Map<String, Double> result = new LinkedHashMap<>();
     ProcessHandle.current().descendants().forEach(p -> {
       String cmd = p.info().command().orElse("");
@@ -1078,7 +1087,7 @@ public final class BenchmarkMain {
   }
 
   /** User + system CPU seconds of a process, from /proc/PID/stat (clock ticks of 1/100 s). */
-  private static double cpuSeconds(long pid) {
+  static double cpuSeconds(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -1088,7 +1097,7 @@ public final class BenchmarkMain {
     }
   }
 
-  private static double ownCpuSeconds() {
+  static double ownCpuSeconds() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
         .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
   }
@@ -1102,12 +1111,12 @@ public final class BenchmarkMain {
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(ApiCalls.NAME, calls)).build();
   }
 
-  private static String tenant(int i) {
+  static String tenant(int i) {
     return String.format(Locale.ROOT, "bench-t%03d", i);
   }
 
   /** Generous but bounded: two minutes, or 120 ms per activation (8/s) when more. */
-  private static Duration timeoutFor(int n) {
+  static Duration timeoutFor(int n) {
     return Duration.ofMillis(Math.max(120_000L, 120L * n));
   }
 
@@ -1119,7 +1128,7 @@ public final class BenchmarkMain {
     return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
   }
 
-  private static double seconds(long nanos) {
+  static double seconds(long nanos) {
     return nanos / 1e9;
   }
 
@@ -1150,10 +1159,9 @@ public final class BenchmarkMain {
   }
 
   private void printTables() {
-    for (Map.Entry<Integer, List<Row>> table : tables.entrySet()) {
+    for (Map.Entry<String, List<Row>> table : tables.entrySet()) {
       List<Row> rows = table.getValue();
-      String[] head = {"Figure (N=" + table.getKey() + ", " + options.tenants() + " tenants)", "Operator", "Baseline",
-          "Ratio", "Target", "Met"};
+      String[] head = {"Figure (" + table.getKey() + ")", "Operator", "Baseline", "Ratio", "Target", "Met"};
       int[] w = new int[head.length];
       for (int i = 0; i < head.length; i++) {
         w[i] = head[i].length();
@@ -1209,11 +1217,11 @@ public final class BenchmarkMain {
     return met ? "met" : "NOT met";
   }
 
-  private static String mib(long bytes) {
+  static String mib(long bytes) {
     return String.format(Locale.ROOT, "%.0f MiB", bytes / 1048576.0);
   }
 
-  private static void log(String format, Object... args) {
+  static void log(String format, Object... args) {
     System.out.printf(Locale.ROOT, "[bench %s] %s%n", java.time.LocalTime.now().withNano(0),
         String.format(Locale.ROOT, format, args));
   }
@@ -1247,7 +1255,7 @@ public final class BenchmarkMain {
     return m;
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       return Files.readString(Path.of("/proc/loadavg")).trim();
     } catch (Exception e) {

@@ -18,7 +18,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** The harness's handle on an {@link OperatorChild} JVM: launch, one command at a time, stop, kill. */
+/**
+ * The harness's handle on an operator process that speaks the {@link OperatorChild} protocol (the
+ * Java operator's JVM, or the Go peer with {@code --bench-stdio}): launch, one command at a time,
+ * stop, kill.
+ */
 final class OperatorUnderTest implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<OperatorUnderTest> RUNNING = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -57,9 +61,26 @@ final class OperatorUnderTest implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add(OperatorChild.class.getName());
     command.add(kubeconfig.toString());
+    return launchCommand(command, log, startTimeout);
+  }
+
+  /** The Go peer ({@link PeerBuild}), built beside the harness, driven over the same protocol. */
+  static OperatorUnderTest launchPeer(Path binary, Path kubeconfig, Path log, List<String> flags,
+      Duration startTimeout) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(binary.toString());
+    command.add("--kubeconfig");
+    command.add(kubeconfig.toString());
+    command.add("--bench-stdio");
+    command.addAll(flags);
+    return launchCommand(command, log, startTimeout);
+  }
+
+  private static OperatorUnderTest launchCommand(List<String> command, Path log, Duration startTimeout)
+      throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    // As the chart's Deployment sets it.
+    // As the chart's Deployment sets it (the Go runtime ignores it).
     builder.environment().put("MALLOC_ARENA_MAX", "2");
     long launchedAt = System.currentTimeMillis();
     return new OperatorUnderTest(builder.start(), launchedAt, log, startTimeout);

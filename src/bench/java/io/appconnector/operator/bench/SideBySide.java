@@ -1,0 +1,410 @@
+package io.appconnector.operator.bench;
+
+import static io.appconnector.operator.bench.BenchmarkMain.fmt;
+import static io.appconnector.operator.bench.BenchmarkMain.log;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.logic.GoDuration;
+import io.appconnector.operator.status.Times;
+import io.appconnector.operator.support.RealApiServer;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The {@code compare} scenario: the Java operator, the Go controller-runtime peer ({@link PeerBuild})
+ * and the plain Fabric8 client ({@link Baseline}) doing the same work, {@code bench.reps} repetitions
+ * with the order rotated each time (Java, Go, plain; then Go, plain, Java; ...). Each contender's
+ * run has a fresh kube-apiserver and etcd (the same binaries), so none sees another's objects and
+ * every run starts from an empty store.
+ *
+ * <p>For each operator: launch on the empty cluster; a burst of N activations (time until all
+ * Active, process CPU per activation from /proc, writes and reconciles per activation, peak RSS);
+ * a restart with the N issued (launch → first reconcile, launch → all reconciled); an expiry wave of
+ * {@code bench.expiry.n} activations with {@code bench.compare.expiry.lifetime}, with a second
+ * burst of N issuing activations started just before the first deadlines, so the wave expires while
+ * the operator is issuing (lateness = recorded {@code expiredAt − expiresAt}).
+ *
+ * <p>The plain client runs in the harness: it first issues N activations unmeasured (a warm-up, then
+ * cleaned up), then the measured N, on the same API server.
+ */
+final class SideBySide {
+  static final List<String> CONTENDERS = List.of("java", "go", "plain");
+
+  private final BenchmarkMain bench;
+  private final BenchmarkMain.Options options;
+  private final int reps;
+  private final String lifetime;
+  private Path peer;
+
+  SideBySide(BenchmarkMain bench, BenchmarkMain.Options options) {
+    this.bench = bench;
+    this.options = options;
+    this.reps = Integer.parseInt(BenchmarkMain.Options.get("bench.reps"));
+    this.lifetime = BenchmarkMain.Options.get("bench.compare.expiry.lifetime");
+  }
+
+  /** Runs every repetition; returns the JSON record and adds the table to {@code rows}. */
+  Map<String, Object> run(int n, List<BenchmarkMain.Row> rows) throws Exception {
+    Path buildLog = options.out().resolve("peer-build.log");
+    log("compare: building the Go peer from %s (log %s)", PeerBuild.sourceDir(projectDir()), buildLog);
+    long t = System.nanoTime();
+    peer = PeerBuild.build(projectDir(), options.out(), buildLog);
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("peerSource", PeerBuild.sourceDir(projectDir()).toString());
+    result.put("peerBuildSeconds", BenchmarkMain.seconds(System.nanoTime() - t));
+    result.put("peerNaming", "appconnector.<tenant>.<activation> (patched into the copy in target/bench/peer-src)");
+    result.put("reps", reps);
+    result.put("expiryLifetime", lifetime);
+    Map<String, List<Map<String, Object>>> byContender = new LinkedHashMap<>();
+    CONTENDERS.forEach(c -> byContender.put(c, new ArrayList<>()));
+    List<List<String>> orders = new ArrayList<>();
+    for (int rep = 0; rep < reps; rep++) {
+      List<String> order = new ArrayList<>(CONTENDERS);
+      java.util.Collections.rotate(order, -rep);
+      orders.add(order);
+      for (String contender : order) {
+        log("compare N=%d rep %d/%d: %s (load %s)", n, rep + 1, reps, contender, BenchmarkMain.loadAverage());
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("rep", rep + 1);
+        one.put("loadAverageAtStart", BenchmarkMain.loadAverage());
+        try {
+          one.putAll(contender.equals("plain") ? plain(n) : operator(contender, n, rep));
+        } catch (Exception e) {
+          one.put("error", e.toString());
+          System.err.println("bench: compare " + contender + " rep " + (rep + 1) + " failed: " + e);
+          e.printStackTrace();
+        }
+        byContender.get(contender).add(one);
+      }
+    }
+    result.put("orders", orders);
+    result.put("runs", byContender);
+    Map<String, Object> summary = summarize(byContender, rows);
+    result.put("summary", summary);
+    return result;
+  }
+
+  private static Path projectDir() {
+    return Path.of(System.getProperty("appconnector.projectDir", ".")).toAbsolutePath().normalize();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private record Cluster(RealApiServer api, KubernetesClient admin, Path kubeconfig, PhaseWatch watch, Thread hook)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      watch.close();
+      api.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // shutting down already
+      }
+    }
+  }
+
+  private Cluster cluster(String name) throws Exception {
+    RealApiServer api = RealApiServer.start();
+    Thread hook = new Thread(api::close, "bench-stop-api-server");
+    Runtime.getRuntime().addShutdownHook(hook);
+    Path kubeconfig = Files.writeString(options.out().resolve("kubeconfig-compare-" + name + ".yaml"),
+        api.kubeConfigYaml());
+    KubernetesClient admin = api.client();
+    for (String ns : List.of(BenchmarkMain.VENDOR_NS, BenchmarkMain.BASELINE_VENDOR_NS)) {
+      admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    }
+    for (int i = 0; i < options.tenants(); i++) {
+      admin.resource(new NamespaceBuilder().withNewMetadata().withName(BenchmarkMain.tenant(i)).endMetadata().build())
+          .create();
+    }
+    return new Cluster(api, admin, kubeconfig, new PhaseWatch(admin), hook);
+  }
+
+  private OperatorUnderTest launch(String contender, Path kubeconfig, int n) throws Exception {
+    Path log = options.out().resolve("compare-" + contender + "-n" + n + ".log");
+    Duration timeout = Duration.ofSeconds(180);
+    return contender.equals("go")
+        ? OperatorUnderTest.launchPeer(peer, kubeconfig, log, List.of(), timeout)
+        : OperatorUnderTest.launch(kubeconfig, log, options.operatorJvm(), timeout);
+  }
+
+  private Map<String, Object> operator(String contender, int n, int rep) throws Exception {
+    Map<String, Object> r = new LinkedHashMap<>();
+    try (Cluster c = cluster(contender + "-" + rep)) {
+      List<Activation> burst = bench.activations(c.admin(), "burst-app", n, null);
+      OperatorUnderTest op = launch(contender, c.kubeconfig(), n);
+      try {
+        r.put("startupEmptyCluster", BenchmarkMain.startup(op));
+        r.put("burst", burst(contender, op, c, burst, n));
+        op.stop(Duration.ofSeconds(60));
+        op = launch(contender, c.kubeconfig(), n);
+        r.put("restart", restart(contender, op, n));
+        r.put("expiry", expiry(contender, op, c, n));
+      } finally {
+        op.stop(Duration.ofSeconds(30));
+      }
+    }
+    return r;
+  }
+
+  private Map<String, Object> burst(String contender, OperatorUnderTest op, Cluster c, List<Activation> burst, int n)
+      throws Exception {
+    JsonNode before = op.stats();
+    double cpu0 = BenchmarkMain.cpuSeconds(op.pid());
+    double harness0 = BenchmarkMain.ownCpuSeconds();
+    BenchmarkMain.Measured m = bench.create(c.admin(), burst, c.watch(), BenchmarkMain.timeoutFor(n));
+    double cpu = BenchmarkMain.cpuSeconds(op.pid()) - cpu0;
+    double harness = BenchmarkMain.ownCpuSeconds() - harness0;
+    JsonNode after = BenchmarkMain.awaitQuiet(op, Duration.ofSeconds(3), Duration.ofSeconds(60));
+    double cpuQuiet = BenchmarkMain.cpuSeconds(op.pid()) - cpu0;
+    JsonNode mem = op.memory();
+    Map<String, Object> b = m.toMap();
+    b.put("operatorCpuSeconds", cpu);
+    b.put("operatorCpuMsPerActivation", 1000 * cpu / n);
+    b.put("operatorCpuUntilQuietSeconds", cpuQuiet);
+    b.put("harnessCpuMsPerActivation", 1000 * harness / n);
+    BenchmarkMain.usage(b, before, after, n);
+    b.put("peakRssBytes", mem.get("peakRssBytes").asLong());
+    b.put("rssBytes", mem.get("rssBytes").asLong());
+    b.put("threads", mem.path("threads").asInt());
+    log("compare %s: burst %s, %.2f s CPU, peak RSS %s", contender, m.summary(), cpu,
+        BenchmarkMain.mib(mem.get("peakRssBytes").asLong()));
+    return b;
+  }
+
+  private Map<String, Object> restart(String contender, OperatorUnderTest op, int n) throws Exception {
+    double cpu0 = BenchmarkMain.cpuSeconds(op.pid());
+    long[] allAt = {0};
+    boolean all = PhaseWatch.await(() -> {
+      JsonNode s = op.stats();
+      if (s.get("observed").asDouble() >= n) {
+        allAt[0] = s.get("at").asLong();
+        return true;
+      }
+      return false;
+    }, BenchmarkMain.timeoutFor(n));
+    JsonNode after = BenchmarkMain.awaitQuiet(op, Duration.ofSeconds(3), Duration.ofSeconds(60));
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.putAll(BenchmarkMain.startup(op));
+    long first = after.get("firstReconcileAt").asLong();
+    r.put("launchToFirstReconcileMs", first == 0 ? null : first - op.launchedAt);
+    r.put("launchToAllReconciledMs", all ? allAt[0] - op.launchedAt : null);
+    r.put("writes", BenchmarkMain.sum(after.get("writes")));
+    r.put("reconcilesPerActivation", after.get("sdk").path("operator.sdk.reconciliations.started").asDouble() / n);
+    r.put("cpuSecondsUntilQuiet", BenchmarkMain.cpuSeconds(op.pid()) - cpu0);
+    JsonNode mem = op.memory();
+    r.put("peakRssBytes", mem.get("peakRssBytes").asLong());
+    log("compare %s: restart first reconcile %s ms, all %s ms after launch", contender,
+        r.get("launchToFirstReconcileMs"), r.get("launchToAllReconciledMs"));
+    return r;
+  }
+
+  /** The restarted operator runs the expiry wave, with a second burst overlapping its deadlines. */
+  private Map<String, Object> expiry(String contender, OperatorUnderTest op, Cluster c, int n) throws Exception {
+    int count = options.expiryN();
+    Duration life = GoDuration.parse(lifetime);
+    List<Activation> wave = bench.activations(c.admin(), "expiry-app", count, lifetime);
+    List<Activation> overlap = bench.activations(c.admin(), "overlap-app", n, null);
+    JsonNode before = op.stats();
+    long waveStartWall = System.currentTimeMillis();
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    BenchmarkMain.Measured[] overlapMeasured = new BenchmarkMain.Measured[1];
+    // The overlapping burst starts a second before the first deadline (first create + lifetime).
+    ScheduledFuture<?> second = timer.schedule(() -> {
+      overlapMeasured[0] = bench.create(c.admin(), overlap, c.watch(), BenchmarkMain.timeoutFor(n));
+      return null;
+    }, Math.max(0, life.toMillis() - 1000), TimeUnit.MILLISECONDS);
+    BenchmarkMain.Measured issued = bench.create(c.admin(), wave, c.watch(), BenchmarkMain.timeoutFor(count));
+    List<String> keys = wave.stream().map(PhaseWatch::key).toList();
+    boolean all = PhaseWatch.awaitAll(c.watch().expired, keys, life.plus(BenchmarkMain.timeoutFor(count)));
+    second.get(BenchmarkMain.timeoutFor(n).toMillis() + life.toMillis(), TimeUnit.MILLISECONDS);
+    timer.shutdown();
+    JsonNode after = BenchmarkMain.awaitQuiet(op, Duration.ofSeconds(3), Duration.ofSeconds(60));
+    Map<String, Activation> current = new HashMap<>();
+    for (Activation a : c.admin().resources(Activation.class).inAnyNamespace().list().getItems()) {
+      current.put(PhaseWatch.key(a), a);
+    }
+    List<Long> late = new ArrayList<>();
+    int early = 0;
+    int notExpired = 0;
+    int duringOverlap = 0;
+    long overlapStartWall = waveStartWall + Math.max(0, life.toMillis() - 1000);
+    long overlapEndWall = overlapMeasured[0] == null ? overlapStartWall
+        : overlapStartWall + (long) (overlapMeasured[0].seconds() * 1000);
+    for (String key : keys) {
+      Activation a = current.get(key);
+      if (a == null || a.getStatus() == null || a.getStatus().credential == null
+          || a.getStatus().credential.expiredAt == null) {
+        notExpired++;
+        continue;
+      }
+      long expiresAt = Times.parse(a.getStatus().credential.expiresAt).toEpochMilli();
+      long l = Times.parse(a.getStatus().credential.expiredAt).toEpochMilli() - expiresAt;
+      late.add(l);
+      if (l < 0) {
+        early++;
+      }
+      if (expiresAt >= overlapStartWall && expiresAt <= overlapEndWall) {
+        duringOverlap++;
+      }
+    }
+    long[] sorted = late.stream().mapToLong(Long::longValue).sorted().toArray();
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("activations", count);
+    e.put("lifetime", lifetime);
+    e.put("issue", issued.toMap());
+    e.put("overlappingBurst", overlapMeasured[0] == null ? null : overlapMeasured[0].toMap());
+    e.put("deadlinesDuringOverlappingBurst", duringOverlap);
+    e.put("allExpired", all);
+    e.put("notExpired", notExpired);
+    e.put("early", early);
+    e.put("latenessP50Ms", BenchmarkMain.pct(sorted, 0.50));
+    e.put("latenessP99Ms", BenchmarkMain.pct(sorted, 0.99));
+    e.put("latenessMaxMs", sorted.length == 0 ? null : sorted[sorted.length - 1]);
+    BenchmarkMain.usage(e, before, after, count + n);
+    JsonNode mem = op.memory();
+    e.put("peakRssBytes", mem.get("peakRssBytes").asLong());
+    log("compare %s: expiry p50 %.0f ms, p99 %.0f ms, early %d, not expired %d, %d deadlines inside the overlapping"
+        + " burst", contender, BenchmarkMain.pct(sorted, 0.5), BenchmarkMain.pct(sorted, 0.99), early, notExpired,
+        duringOverlap);
+    return e;
+  }
+
+  private Map<String, Object> plain(int n) throws Exception {
+    Map<String, Object> r = new LinkedHashMap<>();
+    try (Cluster c = cluster("plain")) {
+      bench.activations(c.admin(), "burst-app", n, null); // the listings
+      // Warm-up: the same work, unmeasured, then cleaned up (Baseline.cleanUp), so the measured run
+      // is of a warm client and not an average of a cold and a warm one.
+      Map<String, Object> warm = bench.baseline(c.api(), n, "warm-", c.watch());
+      r.put("warmUp", Map.of("seconds", warm.get("seconds"), "rate", warm.get("rate")));
+      Map<String, Object> b = bench.baseline(c.api(), n, "bl-", c.watch());
+      @SuppressWarnings("unchecked")
+      Map<String, Double> cpu = (Map<String, Double>) b.get("cpuMsPerActivation");
+      b.put("harnessCpuMsPerActivation", cpu.get("harness"));
+      r.put("burst", b);
+      log("compare plain: warm-up %.1f s, measured %.1f s", (double) warm.get("seconds"), (double) b.get("seconds"));
+    }
+    return r;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // min / median / max and Java ÷ Go.
+
+  private record Figure(String name, String unit, double scale, Function<Map<String, Object>, Double> value) {
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Double at(Map<String, Object> run, String... path) {
+    Object o = run;
+    for (String p : path) {
+      if (!(o instanceof Map)) {
+        return null;
+      }
+      o = ((Map<String, Object>) o).get(p);
+    }
+    return o instanceof Number num ? num.doubleValue() : null;
+  }
+
+  private Map<String, Object> summarize(Map<String, List<Map<String, Object>>> runs, List<BenchmarkMain.Row> rows) {
+    List<Figure> figures = List.of(
+        new Figure("time until all N Active", "s", 1, r -> at(r, "burst", "seconds")),
+        new Figure("CPU per activation during the burst (process, /proc)", "ms", 1,
+            r -> r.containsKey("warmUp") ? null : at(r, "burst", "operatorCpuMsPerActivation")),
+        new Figure("harness CPU per activation (load generator; plain: + the client)", "ms", 1,
+            r -> at(r, "burst", "harnessCpuMsPerActivation")),
+        new Figure("peak RSS after the burst", "MiB", 1.0 / 1048576, r -> at(r, "burst", "peakRssBytes")),
+        new Figure("writes per activation", "", 1, r -> at(r, "burst", "writesPerActivation")),
+        new Figure("reconciles per activation", "", 1,
+            r -> r.containsKey("warmUp") ? null : at(r, "burst", "reconcilesPerActivation")),
+        new Figure("restart: launch to first reconcile", "ms", 1, r -> at(r, "restart", "launchToFirstReconcileMs")),
+        new Figure("restart: launch to all reconciled", "ms", 1, r -> at(r, "restart", "launchToAllReconciledMs")),
+        new Figure("restart: CPU until quiet", "s", 1, r -> at(r, "restart", "cpuSecondsUntilQuiet")),
+        new Figure("restart: writes", "", 1, r -> at(r, "restart", "writes")),
+        new Figure("expiry overlapping issuing: lateness p50", "ms", 1, r -> at(r, "expiry", "latenessP50Ms")),
+        new Figure("expiry overlapping issuing: lateness p99", "ms", 1, r -> at(r, "expiry", "latenessP99Ms")),
+        new Figure("expiry: fired early", "", 1, r -> at(r, "expiry", "early")),
+        new Figure("expiry + overlap: writes per activation", "", 1, r -> at(r, "expiry", "writesPerActivation")),
+        new Figure("expiry + overlap: reconciles per activation", "", 1,
+            r -> at(r, "expiry", "reconcilesPerActivation")),
+        new Figure("peak RSS, whole run of the restarted process", "MiB", 1.0 / 1048576,
+            r -> at(r, "expiry", "peakRssBytes")));
+    Map<String, Object> summary = new LinkedHashMap<>();
+    rows.add(new BenchmarkMain.Row("Side by side (" + reps + " reps, rotated): min / median / max", "Java operator",
+        "Go peer | plain client", "Java / Go (median; per-rep range)", "", ""));
+    for (Figure f : figures) {
+      Map<String, Object> one = new LinkedHashMap<>();
+      Map<String, double[]> values = new LinkedHashMap<>();
+      for (String contender : CONTENDERS) {
+        double[] v = runs.get(contender).stream().map(f.value()).mapToDouble(x -> x == null ? Double.NaN : x * f.scale())
+            .toArray();
+        values.put(contender, v);
+        one.put(contender, stats(v));
+      }
+      double[] java = values.get("java");
+      double[] go = values.get("go");
+      double[] perRep = new double[Math.min(java.length, go.length)];
+      for (int i = 0; i < perRep.length; i++) {
+        perRep[i] = go[i] == 0 ? Double.NaN : java[i] / go[i];
+      }
+      Map<String, Object> ratio = stats(perRep);
+      ratio.put("ofMedians", median(java) / median(go));
+      one.put("javaOverGo", ratio);
+      summary.put(f.name(), one);
+      rows.add(new BenchmarkMain.Row(f.name(), cell(java, f.unit()),
+          cell(go, f.unit()) + " | " + cell(values.get("plain"), f.unit()),
+          Double.isNaN(median(perRep)) ? "" : String.format(Locale.ROOT, "%.2f (%s)", median(perRep), range(perRep)),
+          "", ""));
+    }
+    return summary;
+  }
+
+  private static Map<String, Object> stats(double[] v) {
+    double[] s = Arrays.stream(v).filter(x -> !Double.isNaN(x)).sorted().toArray();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("values", v);
+    m.put("min", s.length == 0 ? null : s[0]);
+    m.put("median", s.length == 0 ? null : median(s));
+    m.put("max", s.length == 0 ? null : s[s.length - 1]);
+    return m;
+  }
+
+  static double median(double[] v) {
+    double[] s = Arrays.stream(v).filter(x -> !Double.isNaN(x)).sorted().toArray();
+    if (s.length == 0) {
+      return Double.NaN;
+    }
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  private static String cell(double[] v, String unit) {
+    double[] s = Arrays.stream(v).filter(x -> !Double.isNaN(x)).sorted().toArray();
+    if (s.length == 0) {
+      return "—";
+    }
+    String u = unit.isEmpty() ? "" : " " + unit;
+    return fmt(s[0], "") + " / " + fmt(median(s), "") + " / " + fmt(s[s.length - 1], "") + u;
+  }
+
+  private static String range(double[] v) {
+    double[] s = Arrays.stream(v).filter(x -> !Double.isNaN(x)).sorted().toArray();
+    return s.length == 0 ? "" : fmt(s[0], "") + "–" + fmt(s[s.length - 1], "");
+  }
+}
