@@ -92,6 +92,7 @@ public final class BenchmarkMain {
       d.put("bench.maxMinutes", "120");
       d.put("bench.reps", "3");
       d.put("bench.compare.expiry.lifetime", "30s");
+      d.put("bench.compare.contenders", "java,go,plain");
       return d;
     }
 

@@ -73,7 +73,6 @@ final class PeerBuild {
     ProcessBuilder builder = new ProcessBuilder(command).directory(copy.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().merge("GOFLAGS", "-mod=mod", (a, b) -> a.contains("-mod=") ? a : a + " " + b);
-    builder.environment().put("CGO_ENABLED", "0");
     Process p = builder.start();
     if (!p.waitFor(20, TimeUnit.MINUTES)) {
       p.destroyForcibly();

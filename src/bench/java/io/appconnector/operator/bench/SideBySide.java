@@ -44,12 +44,13 @@ import java.util.function.Function;
  * cleaned up), then the measured N, on the same API server.
  */
 final class SideBySide {
-  static final List<String> CONTENDERS = List.of("java", "go", "plain");
+  static final List<String> ALL = List.of("java", "go", "plain");
 
   private final BenchmarkMain bench;
   private final BenchmarkMain.Options options;
   private final int reps;
   private final String lifetime;
+  private final List<String> contenders;
   private Path peer;
 
   SideBySide(BenchmarkMain bench, BenchmarkMain.Options options) {
@@ -57,6 +58,7 @@ final class SideBySide {
     this.options = options;
     this.reps = Integer.parseInt(BenchmarkMain.Options.get("bench.reps"));
     this.lifetime = BenchmarkMain.Options.get("bench.compare.expiry.lifetime");
+    this.contenders = BenchmarkMain.Options.list("bench.compare.contenders").stream().filter(ALL::contains).toList();
   }
 
   /** Runs every repetition; returns the JSON record and adds the table to {@code rows}. */
@@ -64,7 +66,7 @@ final class SideBySide {
     Path buildLog = options.out().resolve("peer-build.log");
     log("compare: building the Go peer from %s (log %s)", PeerBuild.sourceDir(projectDir()), buildLog);
     long t = System.nanoTime();
-    peer = PeerBuild.build(projectDir(), options.out(), buildLog);
+    peer = contenders.contains("go") ? PeerBuild.build(projectDir(), options.out(), buildLog) : null;
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("peerSource", PeerBuild.sourceDir(projectDir()).toString());
     result.put("peerBuildSeconds", BenchmarkMain.seconds(System.nanoTime() - t));
@@ -72,10 +74,10 @@ final class SideBySide {
     result.put("reps", reps);
     result.put("expiryLifetime", lifetime);
     Map<String, List<Map<String, Object>>> byContender = new LinkedHashMap<>();
-    CONTENDERS.forEach(c -> byContender.put(c, new ArrayList<>()));
+    ALL.forEach(c -> byContender.put(c, new ArrayList<>()));
     List<List<String>> orders = new ArrayList<>();
     for (int rep = 0; rep < reps; rep++) {
-      List<String> order = new ArrayList<>(CONTENDERS);
+      List<String> order = new ArrayList<>(contenders);
       java.util.Collections.rotate(order, -rep);
       orders.add(order);
       for (String contender : order) {
@@ -352,7 +354,7 @@ final class SideBySide {
     for (Figure f : figures) {
       Map<String, Object> one = new LinkedHashMap<>();
       Map<String, double[]> values = new LinkedHashMap<>();
-      for (String contender : CONTENDERS) {
+      for (String contender : ALL) {
         double[] v = runs.get(contender).stream().map(f.value()).mapToDouble(x -> x == null ? Double.NaN : x * f.scale())
             .toArray();
         values.put(contender, v);
