@@ -93,6 +93,7 @@ public final class BenchmarkMain {
       d.put("bench.reps", "3");
       d.put("bench.compare.expiry.lifetime", "30s");
       d.put("bench.compare.contenders", "java,go,plain");
+      d.put("bench.compare.alt.jvm", "");
       return d;
     }
 
@@ -102,7 +103,8 @@ public final class BenchmarkMain {
     }
 
     static List<String> list(String key) {
-      return Arrays.stream(get(key).split(key.equals("bench.operator.jvm") ? "\\s+" : ",")).map(String::trim)
+      String v = get(key);
+      return Arrays.stream((v == null ? "" : v).split(key.endsWith(".jvm") ? "\\s+" : ",")).map(String::trim)
           .filter(s -> !s.isEmpty()).toList();
     }
 

@@ -44,7 +44,8 @@ import java.util.function.Function;
  * cleaned up), then the measured N, on the same API server.
  */
 final class SideBySide {
-  static final List<String> ALL = List.of("java", "go", "plain");
+  /** {@code java-alt}: the Java operator with {@code bench.compare.alt.jvm} added, to measure a lever in the same run. */
+  static final List<String> ALL = List.of("java", "go", "plain", "java-alt");
 
   private final BenchmarkMain bench;
   private final BenchmarkMain.Options options;
@@ -73,6 +74,8 @@ final class SideBySide {
     result.put("peerNaming", "appconnector.<tenant>.<activation> (patched into the copy in target/bench/peer-src)");
     result.put("reps", reps);
     result.put("expiryLifetime", lifetime);
+    result.put("contenders", contenders);
+    result.put("altJvm", BenchmarkMain.Options.list("bench.compare.alt.jvm"));
     Map<String, List<Map<String, Object>>> byContender = new LinkedHashMap<>();
     ALL.forEach(c -> byContender.put(c, new ArrayList<>()));
     List<List<String>> orders = new ArrayList<>();
@@ -142,9 +145,14 @@ final class SideBySide {
   private OperatorUnderTest launch(String contender, Path kubeconfig, int n) throws Exception {
     Path log = options.out().resolve("compare-" + contender + "-n" + n + ".log");
     Duration timeout = Duration.ofSeconds(180);
-    return contender.equals("go")
-        ? OperatorUnderTest.launchPeer(peer, kubeconfig, log, List.of(), timeout)
-        : OperatorUnderTest.launch(kubeconfig, log, options.operatorJvm(), timeout);
+    if (contender.equals("go")) {
+      return OperatorUnderTest.launchPeer(peer, kubeconfig, log, List.of(), timeout);
+    }
+    List<String> jvm = new ArrayList<>(options.operatorJvm());
+    if (contender.equals("java-alt")) {
+      jvm.addAll(BenchmarkMain.Options.list("bench.compare.alt.jvm"));
+    }
+    return OperatorUnderTest.launch(kubeconfig, log, jvm, timeout);
   }
 
   private Map<String, Object> operator(String contender, int n, int rep) throws Exception {
@@ -370,10 +378,21 @@ final class SideBySide {
       ratio.put("ofMedians", median(java) / median(go));
       one.put("javaOverGo", ratio);
       summary.put(f.name(), one);
-      rows.add(new BenchmarkMain.Row(f.name(), cell(java, f.unit()),
-          cell(go, f.unit()) + " | " + cell(values.get("plain"), f.unit()),
-          Double.isNaN(median(perRep)) ? "" : String.format(Locale.ROOT, "%.2f (%s)", median(perRep), range(perRep)),
-          "", ""));
+      String others = cell(go, f.unit()) + " | " + cell(values.get("plain"), f.unit());
+      String ratios = Double.isNaN(median(perRep)) ? ""
+          : String.format(Locale.ROOT, "%.2f (%s)", median(perRep), range(perRep));
+      if (contenders.contains("java-alt")) {
+        double[] alt = values.get("java-alt");
+        double[] altPerRep = new double[Math.min(alt.length, go.length)];
+        for (int i = 0; i < altPerRep.length; i++) {
+          altPerRep[i] = go[i] == 0 ? Double.NaN : alt[i] / go[i];
+        }
+        Map<String, Object> altRatio = stats(altPerRep);
+        one.put("javaAltOverGo", altRatio);
+        others += " | alt " + cell(alt, f.unit());
+        ratios += Double.isNaN(median(altPerRep)) ? "" : String.format(Locale.ROOT, " | alt %.2f", median(altPerRep));
+      }
+      rows.add(new BenchmarkMain.Row(f.name(), cell(java, f.unit()), others, ratios, "", ""));
     }
     return summary;
   }
