@@ -96,6 +96,9 @@ final class SideBySide {
           e.printStackTrace();
         }
         byContender.get(contender).add(one);
+        // Written after every contender's run, so a run stopped early keeps what it measured.
+        Files.writeString(options.out().resolve("compare-partial-n" + n + ".json"),
+            BenchmarkMain.JSON.writeValueAsString(Map.of("orders", orders, "runs", byContender)));
       }
     }
     result.put("orders", orders);
@@ -194,8 +197,9 @@ final class SideBySide {
     b.put("peakRssBytes", mem.get("peakRssBytes").asLong());
     b.put("rssBytes", mem.get("rssBytes").asLong());
     b.put("threads", mem.path("threads").asInt());
-    log("compare %s: burst %s, %.2f s CPU, peak RSS %s", contender, m.summary(), cpu,
-        BenchmarkMain.mib(mem.get("peakRssBytes").asLong()));
+    log("compare %s: burst %s, %.2f s CPU, peak RSS %s, %.2f writes and %.2f reconciles per activation", contender,
+        m.summary(), cpu, BenchmarkMain.mib(mem.get("peakRssBytes").asLong()), (double) b.get("writesPerActivation"),
+        (double) b.get("reconcilesPerActivation"));
     return b;
   }
 
