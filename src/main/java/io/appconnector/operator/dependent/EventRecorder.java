@@ -67,9 +67,11 @@ public class EventRecorder {
       Recorded before = recent.get(key);
       if (before != null && Duration.between(before.first(), now).compareTo(SERIES_WINDOW) < 0) {
         int count = before.count() + 1;
-        client.resources(io.fabric8.kubernetes.api.model.events.v1.Event.class).inNamespace(before.namespace())
-            .withName(before.name()).patch(PatchContext.of(PatchType.JSON_MERGE),
-                "{\"series\":{\"count\":" + count + ",\"lastObservedTime\":\"" + micro(now) + "\"}}");
+        // A merge patch of the series alone: no read of the Event first.
+        client.resource(new EventBuilder().withNewMetadata().withNamespace(before.namespace())
+            .withName(before.name()).endMetadata().withNewSeries().withCount(count)
+            .withLastObservedTime(new MicroTime(micro(now))).endSeries().build())
+            .patch(PatchContext.of(PatchType.JSON_MERGE));
         recent.put(key, new Recorded(before.namespace(), before.name(), before.first(), count));
         return;
       }
