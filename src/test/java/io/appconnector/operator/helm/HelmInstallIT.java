@@ -183,6 +183,19 @@ class HelmInstallIT {
         .anyMatch(c -> c.getName().equals("Upgraded")), "helm upgrade changed the CRD");
     assertNotNull(client.genericKubernetesResources("appconnector.io/v1alpha1", "AppListing").withName("ledgerly").get());
 
+    // Turning crds.enabled off on an upgrade leaves them too (kept), and turning it on again adopts them.
+    String withoutCrds = helm("upgrade", Chart.RELEASE, Chart.PATH.toString(), "--namespace", NS, "--set", "crds.enabled=false");
+    assertTrue(withoutCrds.contains("REVISION: 3"), withoutCrds);
+    for (String name : CRDS) {
+      assertNotNull(crd(name), name + " kept when the release stops managing it");
+    }
+    assertNotNull(client.genericKubernetesResources("appconnector.io/v1alpha1", "AppListing").withName("ledgerly").get());
+    helm("upgrade", Chart.RELEASE, Chart.PATH.toString(), "--namespace", NS, "--set", "crds.enabled=true");
+    String manifest = helm("get", "manifest", Chart.RELEASE, "--namespace", NS);
+    for (String name : CRDS) {
+      assertTrue(manifest.contains("name: " + name), () -> name + " is in the release again:\n" + manifest.lines().filter(l -> l.startsWith("kind:") || l.contains("name:")).toList());
+    }
+
     // Uninstall: the operator goes, the CRDs and every custom resource stay.
     String uninstalled = helm("uninstall", Chart.RELEASE, "--namespace", NS);
     assertTrue(uninstalled.contains("kept due to the resource policy"), uninstalled);
