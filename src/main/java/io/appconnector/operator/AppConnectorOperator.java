@@ -62,7 +62,8 @@ public final class AppConnectorOperator {
       }
     });
     OwnWrites ownWrites = new OwnWrites();
-    PlanExecutor executor = new PlanExecutor(client, new CredentialGenerator(), settings.tokenUrl(), ownWrites);
+    PlanExecutor executor = new PlanExecutor(client, new CredentialGenerator(), settings.tokenUrl(), ownWrites,
+        settings.operatorNamespace());
     EventRecorder events = new EventRecorder(client, clock, settings.instance());
     operator.register(new ActivationReconciler(clock, executor, events, deadlines, settings.api(),
         settings.defaultUnusedLifetime(), metrics, ownWrites), c -> {

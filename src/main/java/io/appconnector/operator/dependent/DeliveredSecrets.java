@@ -2,11 +2,10 @@ package io.appconnector.operator.dependent;
 
 import static io.appconnector.operator.logic.DeliveryNames.*;
 
-import io.appconnector.operator.api.v1alpha1.Activation;
-import io.appconnector.operator.credentials.ClientCredentials;
+import io.appconnector.operator.logic.DeliveredContent;
 import io.appconnector.operator.logic.DeliveredCredentials;
-import io.appconnector.operator.logic.DeliveryNames;
 import io.appconnector.operator.status.Times;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,20 +15,22 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The credential Secret delivered into the vendor's namespace. Owner references cannot cross
- * namespaces, so these are found by name and labels and removed by the Activation's finalizer.
+ * namespaces, so these are found by the activation's UID and removed by the Activation's finalizer.
+ * What a Secret says is always written whole from the activation's record ({@link DeliveredContent}).
  */
 public class DeliveredSecrets {
-  public static final String KEY_CLIENT_ID = "clientId";
-  public static final String KEY_CLIENT_SECRET = "clientSecret";
-  public static final String KEY_TENANT_ID = "tenantId";
-  public static final String KEY_SCOPES = "scopes";
-  public static final String KEY_TOKEN_URL = "tokenUrl";
-  public static final String KEY_EXPIRES_AT = "expiresAt";
+  public static final String KEY_CLIENT_ID = DeliveredContent.KEY_CLIENT_ID;
+  public static final String KEY_CLIENT_SECRET = DeliveredContent.KEY_CLIENT_SECRET;
+  public static final String KEY_TENANT_ID = DeliveredContent.KEY_TENANT_ID;
+  public static final String KEY_SCOPES = DeliveredContent.KEY_SCOPES;
+  public static final String KEY_TOKEN_URL = DeliveredContent.KEY_TOKEN_URL;
+  public static final String KEY_EXPIRES_AT = DeliveredContent.KEY_EXPIRES_AT;
 
   private final KubernetesClient client;
   private final OwnWrites ownWrites;
@@ -44,55 +45,66 @@ public class DeliveredSecrets {
     this.ownWrites = ownWrites;
   }
 
-  /**
-   * Creates the delivered Secret. When one with the same name already exists (a retry after a crash,
-   * or a stale cache) nothing is overwritten: the existing one is read back and returned.
-   */
-  public DeliveredCredentials create(Activation activation, String namespace, ClientCredentials credentials,
-      List<String> scopes, String tokenUrl, long revision, Instant issuedAt, Instant expiresAt) {
-    Secret secret = new SecretBuilder()
-        .withNewMetadata().withNamespace(namespace).withName(DeliveryNames.secretName(activation))
-        .addToLabels(MANAGED_BY, OPERATOR).addToLabels(ROLE, ROLE_DELIVERED)
-        .addToLabels(TENANT, activation.getMetadata().getNamespace())
-        .addToLabels(LISTING, labelValue(activation.getSpec().listing))
-        .addToLabels(ACTIVATION, labelValue(activation.getMetadata().getName()))
-        .addToAnnotations(ACTIVATION_UID, activation.getMetadata().getUid())
-        .addToAnnotations(ACTIVATION_REF, activation.getMetadata().getNamespace() + "/" + activation.getMetadata().getName())
-        .addToAnnotations(REVISION, Long.toString(revision))
-        .addToAnnotations(CLIENT_ID, credentials.clientId())
-        .addToAnnotations(ISSUED_AT, Times.formatPrecise(issuedAt))
-        .addToAnnotations(EXPIRES_AT, expiresAt == null ? "" : Times.formatPrecise(expiresAt))
-        .endMetadata()
-        .withType("Opaque")
+  /** The Secret that says {@code content} and holds {@code clientSecret}. */
+  public static Secret build(String namespace, String name, Map<String, String> content, String clientSecret) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    Map<String, String> annotations = new LinkedHashMap<>();
+    Map<String, String> data = new LinkedHashMap<>();
+    content.forEach((key, value) -> {
+      if (key.startsWith(DeliveredContent.LABEL)) {
+        labels.put(key.substring(DeliveredContent.LABEL.length()), value);
+      } else if (key.startsWith(DeliveredContent.ANNOTATION)) {
+        annotations.put(key.substring(DeliveredContent.ANNOTATION.length()), value);
+      } else {
         // As data, not stringData: the object sent is the object stored, so its watch event is known.
-        .addToData(KEY_CLIENT_ID, base64(credentials.clientId()))
-        .addToData(KEY_CLIENT_SECRET, base64(credentials.clientSecret()))
-        .addToData(KEY_TENANT_ID, base64(activation.getMetadata().getNamespace()))
-        .addToData(KEY_SCOPES, base64(String.join(" ", scopes)))
-        .addToData(KEY_TOKEN_URL, base64(tokenUrl))
-        .addToData(KEY_EXPIRES_AT, base64(expiresAt == null ? "" : Times.formatPrecise(expiresAt)))
-        .build();
+        data.put(key.substring(DeliveredContent.DATA.length()), base64(value));
+      }
+    });
+    data.put(KEY_CLIENT_SECRET, base64(clientSecret));
+    return new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(name).withLabels(labels)
+        .withAnnotations(annotations).endMetadata().withType("Opaque").withData(data).build();
+  }
+
+  /**
+   * Creates the delivered Secret. When one with the same name already exists and carries this
+   * activation's UID (a retry after a crash, a stale cache, or a copy someone edited), it is
+   * replaced with what the record says; one that does not is left alone and reported.
+   */
+  public DeliveredCredentials deliver(String activationUid, Secret desired) {
+    String where = desired.getMetadata().getNamespace() + "/" + desired.getMetadata().getName();
     try {
-      return read(ownWrites.write(secret, () -> client.secrets().resource(secret).create()));
+      return read(ownWrites.write(desired, () -> client.secrets().resource(desired).create()));
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-        throw new KubernetesClientException("creating the delivered Secret " + namespace + "/"
-            + secret.getMetadata().getName() + " failed: HTTP " + e.getCode(), e.getCode(), null);
+        throw new KubernetesClientException("creating the delivered Secret " + where + " failed: HTTP " + e.getCode(),
+            e.getCode(), null);
       }
-      Secret existing = client.secrets().inNamespace(namespace).withName(secret.getMetadata().getName()).get();
-      return existing == null ? null : read(existing);
     }
+    Secret existing = client.secrets().inNamespace(desired.getMetadata().getNamespace())
+        .withName(desired.getMetadata().getName()).get();
+    if (existing == null || existing.getMetadata().getAnnotations() == null
+        || !activationUid.equals(existing.getMetadata().getAnnotations().get(ACTIVATION_UID))) {
+      throw new PlanExecutor.DeliveryConflictException("a Secret named " + where
+          + " exists that the operator did not deliver for this activation; delete it so credentials can be delivered");
+    }
+    return replace(existing, desired);
   }
 
-  /** Replaces the scopes shown to the vendor when the tenant changed what it grants. */
-  public void updateScopes(DeliveredCredentials delivered, List<String> scopes) {
-    client.secrets().inNamespace(delivered.namespace()).withName(delivered.name())
-        .edit(s -> new SecretBuilder(s).addToData(KEY_SCOPES, base64(String.join(" ", scopes))).build());
+  /** Writes {@code desired} over an existing delivered Secret (optimistic locking on its resourceVersion). */
+  public DeliveredCredentials replace(Secret existing, Secret desired) {
+    Secret update = new SecretBuilder(desired).editMetadata()
+        .withResourceVersion(existing.getMetadata().getResourceVersion()).endMetadata().build();
+    return read(ownWrites.write(update, () -> client.secrets().resource(update).update()));
   }
 
-  /** Deletes a delivered Secret, but only the one this activation's UID is written on. */
-  public void delete(Activation activation, DeliveredCredentials delivered) {
-    if (delivered == null || !activation.getMetadata().getUid().equals(delivered.activationUid())) {
+  /** The Secret at a delivered location as the API server has it now, or null. */
+  public Secret current(DeliveredCredentials delivered) {
+    return client.secrets().inNamespace(delivered.namespace()).withName(delivered.name()).get();
+  }
+
+  /** Deletes a delivered Secret, but only one this activation's UID is written on. */
+  public void delete(String activationUid, DeliveredCredentials delivered) {
+    if (delivered == null || !activationUid.equals(delivered.activationUid())) {
       return;
     }
     Secret target = new SecretBuilder().withNewMetadata().withNamespace(delivered.namespace())
@@ -100,18 +112,31 @@ public class DeliveredSecrets {
     ownWrites.delete(target, () -> client.resource(target).delete());
   }
 
-  /** The delivered credentials a Secret holds, or null when it is not one the operator delivered. */
+  /**
+   * What a Secret the operator delivered says, or null when it is not labelled as one or names no
+   * activation. Edited fields are read as they are (null when they do not parse), so an edited Secret
+   * is still recognised, and repaired.
+   */
   public static DeliveredCredentials read(Secret secret) {
     if (secret == null || secret.getMetadata().getLabels() == null
         || !ROLE_DELIVERED.equals(secret.getMetadata().getLabels().get(ROLE))) {
       return null;
     }
-    Map<String, String> annotations = secret.getMetadata().getAnnotations();
-    if (annotations == null || annotations.get(ACTIVATION_UID) == null) {
+    ObjectMeta meta = secret.getMetadata();
+    Map<String, String> annotations = meta.getAnnotations() == null ? Map.of() : meta.getAnnotations();
+    if (annotations.get(ACTIVATION_UID) == null) {
       return null;
     }
-    String clientId = value(secret, KEY_CLIENT_ID);
-    String clientSecret = value(secret, KEY_CLIENT_SECRET);
+    Map<String, String> content = new LinkedHashMap<>();
+    for (String key : DeliveredContent.LABELS) {
+      putIfPresent(content, DeliveredContent.LABEL + key, meta.getLabels().get(key));
+    }
+    for (String key : DeliveredContent.ANNOTATIONS) {
+      putIfPresent(content, DeliveredContent.ANNOTATION + key, annotations.get(key));
+    }
+    for (String key : DeliveredContent.DATA_KEYS) {
+      putIfPresent(content, DeliveredContent.DATA + key, value(secret, key));
+    }
     String scopes = value(secret, KEY_SCOPES);
     long revision;
     try {
@@ -119,20 +144,24 @@ public class DeliveredSecrets {
     } catch (NumberFormatException e) {
       revision = -1;
     }
-    Instant issuedAt;
-    Instant expiresAt;
+    return new DeliveredCredentials(meta.getNamespace(), meta.getName(), annotations.get(ACTIVATION_UID), revision,
+        value(secret, KEY_CLIENT_ID), value(secret, KEY_CLIENT_SECRET), time(annotations.get(ISSUED_AT)),
+        time(annotations.get(EXPIRES_AT)),
+        scopes == null || scopes.isBlank() ? List.of() : Arrays.asList(scopes.trim().split("\\s+")), content);
+  }
+
+  private static void putIfPresent(Map<String, String> content, String key, String value) {
+    if (value != null) {
+      content.put(key, value);
+    }
+  }
+
+  private static Instant time(String text) {
     try {
-      issuedAt = Times.parse(annotations.get(ISSUED_AT));
-      expiresAt = Times.parse(annotations.get(EXPIRES_AT));
+      return Times.parse(text);
     } catch (RuntimeException e) {
       return null;
     }
-    if (clientId == null || clientSecret == null || issuedAt == null || !clientId.equals(annotations.get(CLIENT_ID))) {
-      return null;
-    }
-    return new DeliveredCredentials(secret.getMetadata().getNamespace(), secret.getMetadata().getName(),
-        annotations.get(ACTIVATION_UID), revision, clientId, clientSecret, issuedAt, expiresAt,
-        scopes == null || scopes.isBlank() ? List.of() : Arrays.asList(scopes.trim().split("\\s+")));
   }
 
   private static String value(Secret secret, String key) {
@@ -146,7 +175,6 @@ public class DeliveredSecrets {
     // An API server turns stringData into data; only a test double returns stringData.
     return secret.getStringData() == null ? null : secret.getStringData().get(key);
   }
-
 
   private static String base64(String text) {
     return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));

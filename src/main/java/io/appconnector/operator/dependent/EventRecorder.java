@@ -38,9 +38,11 @@ public class EventRecorder {
 
   private void record(HasMetadata regarding, String type, String reason, String note) {
     try {
+      // Events on a cluster-scoped object (an AppListing) live in "default", as the API server requires.
+      String namespace = regarding.getMetadata().getNamespace() == null ? "default" : regarding.getMetadata().getNamespace();
       String time = MICRO.format(clock.instant().truncatedTo(ChronoUnit.MICROS).atZone(java.time.ZoneOffset.UTC));
       client.resource(new EventBuilder()
-          .withNewMetadata().withNamespace(regarding.getMetadata().getNamespace())
+          .withNewMetadata().withNamespace(namespace)
           .withName(DeliveryNames.boundedName(regarding.getMetadata().getName(), 240) + "."
               + UUID.randomUUID().toString().substring(0, 13).replace("-", ""))
           .endMetadata()

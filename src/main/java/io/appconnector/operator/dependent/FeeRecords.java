@@ -9,10 +9,16 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 
 /**
- * Fee-change records: ConfigMaps in the tenant's namespace with no owner, so they outlive the
- * Activation and billing can read them ({@code kubectl get cm -l appconnector.io/role=fee-change}).
+ * Fee-change records: ConfigMaps in the operator's own namespace, where tenants cannot write, with
+ * no owner so they outlive the Activation. Billing lists them per tenant by label
+ * ({@code kubectl get cm -n <operator namespace> -l appconnector.io/role=fee-change,appconnector.io/tenant=<tenant>}).
+ * A record that says something other than the activation's billing state is rewritten from it; one
+ * deleted is written again.
  */
 public class FeeRecords {
   public static final String STATE_PENDING = "Pending";
@@ -20,49 +26,86 @@ public class FeeRecords {
   public static final String STATE_CANCELLED = "Cancelled";
 
   private final KubernetesClient client;
+  private final String namespace;
 
-  public FeeRecords(KubernetesClient client) {
+  public FeeRecords(KubernetesClient client, String namespace) {
     this.client = client;
+    this.namespace = namespace;
   }
 
-  /** Creates the pending record, or leaves an existing one as it is. Returns its name. */
-  public String ensurePending(Activation activation, Instant requestedAt, Instant effectiveFrom) {
-    String name = feeRecordName(activation);
-    ConfigMap record = new ConfigMapBuilder()
-        .withNewMetadata().withNamespace(activation.getMetadata().getNamespace()).withName(name)
+  public String namespace() {
+    return namespace;
+  }
+
+  /** The record's name: unique per (tenant, activation), since an activation's UID is unique. */
+  public static String name(Activation activation) {
+    return boundedName("fee-change." + activation.getMetadata().getNamespace() + "." + activation.getMetadata().getName()
+        + "." + activation.getMetadata().getUid(), 253);
+  }
+
+  /** What the record of this activation says in the given state. */
+  ConfigMap desired(Activation activation, String state, String effectiveFrom, String requestedAt, String stateSince) {
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put("tenant", activation.getMetadata().getNamespace());
+    data.put("listing", activation.getSpec().listing);
+    data.put("activation", activation.getMetadata().getName());
+    data.put("state", state);
+    if (requestedAt != null) {
+      data.put("requestedAt", requestedAt);
+    }
+    data.put("effectiveFrom", effectiveFrom);
+    if (stateSince != null && !STATE_PENDING.equals(state)) {
+      data.put(STATE_CANCELLED.equals(state) ? "cancelledAt" : "effectiveAt", stateSince);
+    }
+    return new ConfigMapBuilder()
+        .withNewMetadata().withNamespace(namespace).withName(name(activation))
         .addToLabels(MANAGED_BY, OPERATOR).addToLabels(ROLE, ROLE_FEE_RECORD)
+        .addToLabels(TENANT, activation.getMetadata().getNamespace())
         .addToLabels(LISTING, labelValue(activation.getSpec().listing))
         .addToLabels(ACTIVATION, labelValue(activation.getMetadata().getName()))
         .addToAnnotations(ACTIVATION_UID, activation.getMetadata().getUid())
-        .endMetadata()
-        .addToData("tenant", activation.getMetadata().getNamespace())
-        .addToData("listing", activation.getSpec().listing)
-        .addToData("activation", activation.getMetadata().getName())
-        .addToData("state", STATE_PENDING)
-        .addToData("requestedAt", Times.format(requestedAt))
-        .addToData("effectiveFrom", Times.format(effectiveFrom))
-        .build();
-    try {
-      client.configMaps().resource(record).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-    }
-    return name;
+        .addToAnnotations(ACTIVATION_REF, activation.getMetadata().getNamespace() + "/" + activation.getMetadata().getName())
+        .endMetadata().withData(data).build();
   }
 
-  /** Moves a record to a new state, if it exists, was written for this activation and is still pending. */
-  public void transition(Activation activation, String state, Instant at) {
-    var resource = client.configMaps().inNamespace(activation.getMetadata().getNamespace())
-        .withName(feeRecordName(activation));
-    ConfigMap current = resource.get();
-    if (current == null || current.getData() == null || !STATE_PENDING.equals(current.getData().get("state"))
-        || current.getMetadata().getAnnotations() == null
-        || !activation.getMetadata().getUid().equals(current.getMetadata().getAnnotations().get(ACTIVATION_UID))) {
-      return;
+  /**
+   * Makes the record say {@code state}: created when missing (first time, deleted, or an activation
+   * whose record still lives in the tenant's namespace as before), rewritten when it says anything
+   * else. {@code existing} is the record as cached. Returns the record's name.
+   */
+  public String ensure(Activation activation, ConfigMap existing, String state, String effectiveFrom, Instant now) {
+    Map<String, String> was = existing == null || existing.getData() == null ? Map.of() : existing.getData();
+    String requestedAt = parsable(was.get("requestedAt")) ? was.get("requestedAt") : null;
+    String since = was.get(STATE_CANCELLED.equals(state) ? "cancelledAt" : "effectiveAt");
+    ConfigMap desired = desired(activation, state, effectiveFrom, existing == null ? Times.format(now) : requestedAt,
+        parsable(since) ? since : Times.format(now));
+    if (existing == null) {
+      try {
+        client.configMaps().resource(desired).create();
+        return desired.getMetadata().getName();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        // There already, and not yet in the cache: its watch event brings it, and a reconcile if it differs.
+        return desired.getMetadata().getName();
+      }
     }
-    resource.edit(cm -> new ConfigMapBuilder(cm).addToData("state", state)
-        .addToData(STATE_CANCELLED.equals(state) ? "cancelledAt" : "effectiveAt", Times.format(at)).build());
+    if (!Objects.equals(existing.getData(), desired.getData())
+        || !Objects.equals(existing.getMetadata().getLabels(), desired.getMetadata().getLabels())
+        || !existing.getMetadata().getAnnotations().equals(desired.getMetadata().getAnnotations())) {
+      ConfigMap update = new ConfigMapBuilder(desired).editMetadata()
+          .withResourceVersion(existing.getMetadata().getResourceVersion()).endMetadata().build();
+      client.configMaps().resource(update).update();
+    }
+    return desired.getMetadata().getName();
+  }
+
+  private static boolean parsable(String time) {
+    try {
+      return time != null && Times.parse(time) != null;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 }

@@ -11,6 +11,10 @@ import io.appconnector.operator.credentials.SecretVerifier;
 import io.appconnector.operator.logic.ActivationPlan;
 import io.appconnector.operator.logic.BillingCalendar;
 import io.appconnector.operator.logic.CredentialAction;
+import io.appconnector.operator.logic.DeliveredContent;
+import io.appconnector.operator.logic.DeliveryNames;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.appconnector.operator.logic.DeliveredCredentials;
 import io.appconnector.operator.status.Conditions;
 import io.appconnector.operator.status.Times;
@@ -22,10 +26,12 @@ import java.util.ArrayList;
 import java.util.Objects;
 
 /**
- * Carries out a plan's writes in an order that survives a crash at any point. Issuing delivers the
- * Secret first and records it in status second (a delivered Secret without a record is adopted on
- * the next reconcile). Revoking records first and deletes second (a record saying "revoked" makes
- * the next reconcile finish the delete), so access never outlives its record.
+ * Carries out a plan's writes in an order that survives a crash at any point: the record in status
+ * always goes first. Issuing records the new pair (its verifier) and then delivers the Secret; a
+ * crash in between leaves a record without a Secret, which the next reconcile re-delivers for the
+ * same client ID. Revoking records first and deletes second (a record saying "revoked" makes the
+ * next reconcile finish the delete), so access never outlives its record, and no delivered Secret
+ * exists that its record does not vouch for.
  */
 public class PlanExecutor {
   private final KubernetesClient client;
@@ -37,10 +43,16 @@ public class PlanExecutor {
 
   /** {@code ownWrites} notes the delivered Secrets written, so their watch events cost no reconcile. */
   public PlanExecutor(KubernetesClient client, CredentialGenerator generator, String tokenUrl, OwnWrites ownWrites) {
+    this(client, generator, tokenUrl, ownWrites, "default");
+  }
+
+  /** {@code operatorNamespace} holds the fee-change records, out of tenants' reach. */
+  public PlanExecutor(KubernetesClient client, CredentialGenerator generator, String tokenUrl, OwnWrites ownWrites,
+      String operatorNamespace) {
     this.client = client;
     this.generator = generator;
     this.deliveredSecrets = new DeliveredSecrets(client, ownWrites);
-    this.feeRecords = new FeeRecords(client);
+    this.feeRecords = new FeeRecords(client, operatorNamespace);
     this.networkPolicies = new NetworkPolicies(client);
     this.tokenUrl = tokenUrl;
   }
@@ -51,8 +63,29 @@ public class PlanExecutor {
     networkPolicies.reconcile(activation, desired, existing);
   }
 
-  /** The new status, and what must be deleted once it is written. */
-  public record Outcome(ActivationStatus status, DeliveredCredentials deleteAfterStatus) {
+  /**
+   * The new status, and what is written once it is: a Secret to deliver (or repair), and a Secret to
+   * delete. The record always goes first, so no delivered Secret exists without the record that
+   * says it is the operator's, and a record without its Secret is re-delivered on the next reconcile.
+   */
+  public record Outcome(ActivationStatus status, DeliveredCredentials deleteAfterStatus, Delivery deliverAfterStatus) {
+    /**
+     * What status says while a Secret is being delivered: the status as it was, with the new record
+     * (the intent), so a crash after the delivery leaves a Secret its record vouches for.
+     */
+    public ActivationStatus intent(ActivationStatus previous) {
+      ActivationStatus intent = previous == null ? new ActivationStatus() : Serialization.clone(previous);
+      intent.credential = status.credential;
+      return intent;
+    }
+  }
+
+  /** A Secret to write into the vendor's namespace, and the one it takes the place of (null: none). */
+  public record Delivery(String activationUid, Secret desired, DeliveredCredentials replacing) {
+    @Override
+    public String toString() {
+      return "Delivery[" + desired.getMetadata().getNamespace() + "/" + desired.getMetadata().getName() + "]";
+    }
   }
 
   /** Thrown when a Secret the operator did not deliver for this activation sits where it would deliver. */
@@ -62,37 +95,53 @@ public class PlanExecutor {
     }
   }
 
+  /** The token URL written into delivered Secrets. */
+  public String tokenUrl() {
+    return tokenUrl;
+  }
+
+  /** The namespace of the fee-change records. */
+  public String feeRecordNamespace() {
+    return feeRecords.namespace();
+  }
+
   public Outcome execute(Activation activation, ActivationPlan plan, DeliveredCredentials delivered, Instant now) {
+    return execute(activation, plan, delivered, null, now);
+  }
+
+  /** {@code feeRecord}: the activation's fee-change record as cached, or null. */
+  public Outcome execute(Activation activation, ActivationPlan plan, DeliveredCredentials delivered,
+      ConfigMap feeRecord, Instant now) {
     ActivationStatus previous = activation.getStatus() == null ? new ActivationStatus() : activation.getStatus();
     // A copy: objects read from the informer cache are never mutated.
     Credential record = previous.credential == null ? null : Serialization.clone(previous.credential);
     long revision = activation.getSpec().revision;
     DeliveredCredentials deleteAfter = null;
+    String secretValue = null;
     switch (plan.action()) {
       case ISSUE_NEW_CLIENT, ISSUE_SAME_CLIENT -> {
-        if (delivered != null) {
-          // An older revision's Secret, or one that no longer matches its record, makes way.
-          deliveredSecrets.delete(activation, delivered);
-        }
         boolean sameClient = plan.action() == CredentialAction.ISSUE_SAME_CLIENT && record != null;
+        boolean keepTimes = sameClient && record.verifier != null;
         ClientCredentials credentials = sameClient
             ? new ClientCredentials(record.clientId, generator.newSecret()) : generator.generate();
-        DeliveredCredentials created = deliveredSecrets.create(activation, plan.vendorNamespace(), credentials,
-            plan.grantedScopes(), tokenUrl, revision, now, plan.requeueAt());
-        if (created == null || !activation.getMetadata().getUid().equals(created.activationUid())) {
-          throw new DeliveryConflictException("a Secret named " + plan.vendorNamespace() + "/"
-              + io.appconnector.operator.logic.DeliveryNames.secretName(activation)
-              + " exists that the operator did not deliver for this activation; delete it so credentials can be delivered");
-        }
-        String firstUsed = record != null && created.clientId().equals(record.clientId) ? record.firstUsedAt : null;
-        record = recordOf(created, firstUsed);
+        Credential next = new Credential();
+        next.clientId = credentials.clientId();
+        next.verifier = SecretVerifier.create(credentials.clientSecret());
+        next.revision = revision;
+        next.grantedScopes = new ArrayList<>(plan.grantedScopes());
+        // Every issue goes to the injective name (one at an older name is removed once this is
+        // written); a repair rewrites the Secret where the record says.
+        next.deliveredTo = plan.vendorNamespace() + "/" + DeliveryNames.secretName(activation);
+        // Re-delivering the same pair never moves its expiry: it stays as recorded.
+        next.issuedAt = keepTimes ? record.issuedAt : Times.formatPrecise(now);
+        next.expiresAt = keepTimes || plan.requeueAt() == null
+            ? (record == null ? null : record.expiresAt) : Times.formatPrecise(plan.requeueAt());
+        next.firstUsedAt = sameClient ? record.firstUsedAt : null;
+        record = next;
+        secretValue = credentials.clientSecret();
       }
-      case ADOPT_DELIVERED -> record = recordOf(delivered,
-          record != null && delivered.clientId().equals(record.clientId) ? record.firstUsedAt : null);
+      case REPAIR -> secretValue = delivered.clientSecret();
       case WITHDRAW, EXPIRE -> {
-        if (record == null && delivered != null && delivered.revision() == revision) {
-          record = recordOf(delivered, null);
-        }
         if (record != null) {
           record.verifier = null;
           record.deliveredTo = null;
@@ -103,14 +152,16 @@ public class PlanExecutor {
         deleteAfter = delivered;
       }
       case NONE -> {
-        if (record != null && plan.phase() == ActivationStatus.Phase.Active && delivered != null
-            && !plan.grantedScopes().equals(delivered.scopes())) {
-          deliveredSecrets.updateScopes(delivered, plan.grantedScopes());
-        }
       }
     }
     if (record != null && plan.phase() == ActivationStatus.Phase.Active && record.revision == revision) {
       record.grantedScopes = plan.grantedScopes();
+    }
+    Delivery delivery = null;
+    if (secretValue != null) {
+      String[] where = record.deliveredTo.split("/", 2);
+      delivery = new Delivery(activation.getMetadata().getUid(), DeliveredSecrets.build(where[0], where[1],
+          DeliveredContent.expected(activation, record, tokenUrl), secretValue), delivered);
     }
     ActivationStatus status = new ActivationStatus();
     status.phase = plan.phase();
@@ -119,15 +170,37 @@ public class PlanExecutor {
     status.conditions = Conditions.merge(previous.conditions, plan.conditions(),
         Objects.requireNonNullElse(activation.getMetadata().getGeneration(), 0L), now);
     status.credential = record;
-    status.billing = billing(activation, plan, previous.billing, now);
-    return new Outcome(status, deleteAfter);
+    status.billing = billing(activation, plan, previous.billing, feeRecord, now);
+    return new Outcome(status, deleteAfter, delivery);
+  }
+
+  /**
+   * Writes a Secret after its record: over the one it replaces when that one is at the same place,
+   * else as a new one, then removes the one replaced. Throws {@link DeliveryConflictException}
+   * when a Secret that is not this activation's sits at the name.
+   */
+  public void deliver(Delivery delivery) {
+    DeliveredCredentials replacing = delivery.replacing();
+    Secret desired = delivery.desired();
+    boolean samePlace = replacing != null && replacing.namespace().equals(desired.getMetadata().getNamespace())
+        && replacing.name().equals(desired.getMetadata().getName());
+    Secret existing = samePlace ? deliveredSecrets.current(replacing) : null;
+    if (existing != null) {
+      deliveredSecrets.replace(existing, desired);
+    } else {
+      deliveredSecrets.deliver(delivery.activationUid(), desired);
+    }
+    if (replacing != null && !samePlace) {
+      deliveredSecrets.delete(delivery.activationUid(), replacing);
+    }
   }
 
   public void delete(Activation activation, DeliveredCredentials delivered) {
-    deliveredSecrets.delete(activation, delivered);
+    deliveredSecrets.delete(activation.getMetadata().getUid(), delivered);
   }
 
-  private Billing billing(Activation activation, ActivationPlan plan, Billing previous, Instant now) {
+  private Billing billing(Activation activation, ActivationPlan plan, Billing previous, ConfigMap feeRecord,
+      Instant now) {
     Billing billing = previous == null ? null : Serialization.clone(previous);
     if (billing == null && plan.ready()) {
       billing = new Billing();
@@ -136,26 +209,32 @@ public class PlanExecutor {
       } else if (unlimitedIntegrations(activation.getMetadata().getNamespace())) {
         billing.state = BillingState.IncludedInPlan;
       } else {
-        Instant effective = BillingCalendar.effectiveFrom(now);
         billing.state = BillingState.FeeChangePending;
-        billing.effectiveFrom = Times.format(effective);
-        billing.record = feeRecords.ensurePending(activation, now, effective);
+        billing.effectiveFrom = Times.format(BillingCalendar.effectiveFrom(now));
       }
     }
     if (billing != null && billing.state == BillingState.FeeChangePending
         && !now.isBefore(Times.parse(billing.effectiveFrom))) {
-      feeRecords.transition(activation, FeeRecords.STATE_EFFECTIVE, now);
       billing.state = BillingState.FeeChangeEffective;
+    }
+    if (billing != null && (billing.state == BillingState.FeeChangePending
+        || billing.state == BillingState.FeeChangeEffective)) {
+      // The record is kept saying what status says: created, carried over from the tenant's
+      // namespace where it used to live, or rewritten when someone edited or deleted it.
+      billing.record = feeRecords.ensure(activation, feeRecord, billing.state == BillingState.FeeChangePending
+          ? FeeRecords.STATE_PENDING : FeeRecords.STATE_EFFECTIVE, billing.effectiveFrom, now);
     }
     return billing;
   }
 
   /** On deactivation: a fee change that has not taken effect is cancelled. */
-  public void cancelPendingFees(Activation activation, Instant now) {
+  public void cancelPendingFees(Activation activation, ConfigMap feeRecord, Instant now) {
     Billing billing = activation.getStatus() == null ? null : activation.getStatus().billing;
-    if (billing != null && billing.state == BillingState.FeeChangePending) {
+    if (billing != null && (billing.state == BillingState.FeeChangePending
+        || billing.state == BillingState.FeeChangeEffective)) {
       boolean effective = !now.isBefore(Times.parse(billing.effectiveFrom));
-      feeRecords.transition(activation, effective ? FeeRecords.STATE_EFFECTIVE : FeeRecords.STATE_CANCELLED, now);
+      feeRecords.ensure(activation, feeRecord, effective ? FeeRecords.STATE_EFFECTIVE : FeeRecords.STATE_CANCELLED,
+          billing.effectiveFrom, now);
     }
   }
 
@@ -163,18 +242,5 @@ public class PlanExecutor {
     Namespace ns = client.namespaces().withName(namespace).get();
     return ns != null && ns.getMetadata().getLabels() != null
         && "true".equals(ns.getMetadata().getLabels().get(BillingCalendar.UNLIMITED_LABEL));
-  }
-
-  static Credential recordOf(DeliveredCredentials delivered, String firstUsedAt) {
-    Credential record = new Credential();
-    record.clientId = delivered.clientId();
-    record.verifier = SecretVerifier.create(delivered.clientSecret());
-    record.revision = delivered.revision();
-    record.grantedScopes = new ArrayList<>(delivered.scopes());
-    record.deliveredTo = delivered.location();
-    record.issuedAt = Times.formatPrecise(delivered.issuedAt());
-    record.expiresAt = Times.formatPrecise(delivered.expiresAt());
-    record.firstUsedAt = firstUsedAt;
-    return record;
   }
 }

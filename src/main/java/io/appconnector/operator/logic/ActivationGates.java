@@ -24,54 +24,75 @@ public final class ActivationGates {
   }
 
   /**
-   * Listing exists, is Approved, is visible to the tenant, and no other activation holds it (a
-   * SingleTenant listing, or a second activation of the same listing in one tenant).
+   * Listing exists, is offered to the tenant, is Approved, and no other eligible activation holds it
+   * (a SingleTenant listing, or a second activation of the same listing in one tenant). A private
+   * listing not offered to the tenant reads exactly like a missing one, and a listing held elsewhere
+   * names no other tenant: the platform team reads the detail on the AppListing.
    */
   public static Gate listing(Activation activation, AppListing listing, Collection<Activation> sameListing) {
     String name = activation.getSpec().listing;
     String tenant = activation.getMetadata().getNamespace();
-    if (listing == null) {
+    if (listing == null || !visibleTo(listing.getSpec(), tenant)) {
       return Gate.block(LISTING_AVAILABLE, Phase.Rejected, "ListingNotFound",
-          "AppListing '" + name + "' does not exist. Check spec.listing, or ask the platform team to publish it.");
+          "AppListing '" + name + "' does not exist or is not offered to tenant '" + tenant + "'. Check spec.listing; "
+              + "for a private listing, ask the vendor to add your tenant ID '" + tenant + "'.");
     }
     AppListingSpec spec = listing.getSpec();
+    if (spec.lifecycle == AppListingSpec.Lifecycle.Retired) {
+      return Gate.block(LISTING_AVAILABLE, Phase.Rejected, "ListingRetired",
+          "AppListing '" + name + "' is Retired: its credentials are withdrawn and tokens refused. Access returns "
+              + "with the same client ID if the platform team approves it again; otherwise delete this Activation.");
+    }
     if (spec.lifecycle != AppListingSpec.Lifecycle.Approved) {
       return Gate.block(LISTING_AVAILABLE, Phase.Rejected, "ListingNotApproved",
           "AppListing '" + name + "' is " + spec.lifecycle + "; only Approved listings can be activated. "
               + "It is retried automatically once the platform team approves it.");
     }
-    if (spec.visibility == AppListingSpec.Visibility.Private
-        && (spec.allowedTenants == null || !spec.allowedTenants.contains(tenant))) {
-      return Gate.block(LISTING_AVAILABLE, Phase.Rejected, "ListingNotVisible",
-          "AppListing '" + name + "' is private and not offered to tenant '" + tenant
-              + "'. Ask the vendor to add your tenant ID '" + tenant + "' to the listing.");
-    }
-    Activation holder = holder(sameListing, activation, spec.installation == AppListingSpec.Installation.SingleTenant);
+    Activation holder = holder(sameListing, activation, listing);
     if (holder != null && !sameObject(holder, activation)) {
       boolean sameTenant = tenant.equals(holder.getMetadata().getNamespace());
       return sameTenant
           ? Gate.block(LISTING_AVAILABLE, Phase.Rejected, "DuplicateActivation",
               "Tenant '" + tenant + "' already activated '" + name + "' with Activation '"
                   + holder.getMetadata().getName() + "'. Delete this duplicate; one activation per listing and tenant.")
-          : Gate.block(LISTING_AVAILABLE, Phase.Rejected, "ListingHeldByAnotherTenant",
-              "AppListing '" + name + "' is SingleTenant and already installed in another tenant. "
-                  + "It can be activated here only after that tenant deactivates it.");
+          : Gate.block(LISTING_AVAILABLE, Phase.Rejected, "ListingNotAvailable",
+              "AppListing '" + name + "' can be installed in one tenant only and cannot be activated here now. "
+                  + "It is retried automatically; the platform team sees why on the AppListing.");
     }
     return Gate.pass(LISTING_AVAILABLE, "ListingAvailable", "AppListing '" + name + "' is Approved and available.");
   }
 
+  /** Public, or Private with the tenant among the allowed ones. */
+  public static boolean visibleTo(AppListingSpec spec, String tenant) {
+    return spec.visibility != AppListingSpec.Visibility.Private
+        || (spec.allowedTenants != null && spec.allowedTenants.contains(tenant));
+  }
+
   /**
-   * The activation that holds the listing among those competing with the given one: one already
-   * Active or Suspended, else the oldest (then by namespace and name) that is not being deleted. Only activations in the same tenant
-   * compete for a PerTenant listing; all of them for a SingleTenant one.
+   * Whether an activation could be issued credentials apart from who holds the listing: the listing
+   * is offered to its tenant and its consent is complete. Only such activations hold a listing, so
+   * one that could never be issued blocks nobody.
    */
-  static Activation holder(Collection<Activation> sameListing, Activation self, boolean singleTenant) {
+  static boolean eligible(Activation activation, AppListingSpec listing) {
+    return activation.getMetadata().getDeletionTimestamp() == null
+        && visibleTo(listing, activation.getMetadata().getNamespace())
+        && activation.getSpec().consent != null && consent(activation.getSpec(), listing).passed();
+  }
+
+  /**
+   * The activation that holds the listing among the eligible ones competing with the given one: one
+   * already Active or Suspended, else the oldest (then by namespace and name). Only activations in
+   * the same tenant compete for a PerTenant listing; all of them for a SingleTenant one. The given
+   * activation always competes: if it is not eligible itself, a later gate stops it.
+   */
+  static Activation holder(Collection<Activation> sameListing, Activation self, AppListing listing) {
+    boolean singleTenant = listing.getSpec().installation == AppListingSpec.Installation.SingleTenant;
     List<Activation> competing = new ArrayList<>();
     competing.add(self);
     for (Activation other : sameListing) {
       boolean sameTenant = other.getMetadata().getNamespace().equals(self.getMetadata().getNamespace());
-      if (!sameObject(other, self) && other.getMetadata().getDeletionTimestamp() == null
-          && self.getSpec().listing.equals(other.getSpec().listing) && (singleTenant || sameTenant)) {
+      if (!sameObject(other, self) && self.getSpec().listing.equals(other.getSpec().listing)
+          && (singleTenant || sameTenant) && eligible(other, listing.getSpec())) {
         competing.add(other);
       }
     }

@@ -41,12 +41,12 @@ public final class ActivationPlanner {
   public record Observed(Activation activation, AppListing listing, Collection<Activation> sameListing,
       VendorSecret vendorSecret, DeliveredCredentials delivered, Instant now, Namespace tenant,
       Collection<TrustedNetwork> networks, Collection<NetworkPolicy> tenantPolicies, ApiPods apiPods,
-      Duration defaultLifetime) {
+      Duration defaultLifetime, String tokenUrl) {
 
     public Observed(Activation activation, AppListing listing, Collection<Activation> sameListing,
         VendorSecret vendorSecret, DeliveredCredentials delivered, Instant now) {
       this(activation, listing, sameListing, vendorSecret, delivered, now, null, List.of(), List.of(), ApiPods.DEFAULT,
-          DEFAULT_LIFETIME);
+          DEFAULT_LIFETIME, null);
     }
   }
 
@@ -141,12 +141,12 @@ public final class ActivationPlanner {
           holding ? CredentialAction.WITHDRAW : CredentialAction.NONE, granted, lifetime, vendorNs, billable, null,
           holding ? "Suspended" : null);
     }
-    // The delivered Secret, when it is this revision's, is the source of truth for the pair.
-    Instant issuedAt = delivered != null ? delivered.issuedAt() : record == null ? null : Times.parse(record.issuedAt);
-    Instant expiresAt = delivered != null ? delivered.expiresAt() : record == null ? null : Times.parse(record.expiresAt);
-    boolean used = record != null && record.firstUsedAt != null
-        && (delivered == null || delivered.clientId().equals(record.clientId));
-    if ((record != null || delivered != null) && !used && expiresAt != null && !now.isBefore(expiresAt)) {
+    // The record in status is the truth about the pair; a delivered Secret is only its copy.
+    Instant issuedAt = record == null ? null : Times.parse(record.issuedAt);
+    Instant expiresAt = record == null ? null : Times.parse(record.expiresAt);
+    boolean used = record != null && record.firstUsedAt != null;
+    boolean holding = record != null && record.clientId != null && record.verifier != null;
+    if (holding && !used && expiresAt != null && !now.isBefore(expiresAt)) {
       // The same words as once expiredAt is recorded, so the next reconcile has nothing to write.
       String message = "Expired: the credentials were not used within " + lifetimeText
           + " and were revoked at " + Times.formatPrecise(now) + ". Raise spec.revision to " + (revision + 1)
@@ -155,40 +155,47 @@ public final class ActivationPlanner {
           granted, lifetime, vendorNs, billable, null, "CredentialsExpired");
     }
     CredentialAction action;
-    String event = null;
-    if (delivered != null) {
-      boolean recorded = record != null && record.verifier != null && delivered.clientId().equals(record.clientId)
-          && SecretVerifier.matches(record.verifier, delivered.clientSecret())
-          && delivered.location().equals(record.deliveredTo);
-      boolean contradicts = !recorded && record != null && record.verifier != null
-          && delivered.clientId().equals(record.clientId)
-          && !SecretVerifier.matches(record.verifier, delivered.clientSecret());
-      if (contradicts) {
-        // The delivered secret and the recorded verifier disagree: one of them was edited. Neither
-        // can be trusted, so the pair gets a fresh secret (same client ID) instead of adopting it.
+    String event;
+    if (holding && delivered != null) {
+      boolean secretHolds = delivered.clientSecret() != null
+          && SecretVerifier.matches(record.verifier, delivered.clientSecret());
+      Credential expectedRecord = io.fabric8.kubernetes.client.utils.Serialization.clone(record);
+      expectedRecord.grantedScopes = granted;
+      boolean agrees = delivered.location().equals(record.deliveredTo) && DeliveredContent.agrees(
+          DeliveredContent.expected(activation, expectedRecord, in.tokenUrl()), delivered.content());
+      if (!secretHolds) {
+        // The secret cannot be restored (only its verifier is kept): the same client ID gets a fresh
+        // secret, with the recorded expiry, never a later one.
         action = CredentialAction.ISSUE_SAME_CLIENT;
         event = "DeliveredSecretReplaced";
-        issuedAt = now;
-        expiresAt = used ? null : now.plus(lifetime);
+      } else if (!agrees) {
+        action = CredentialAction.REPAIR;
+        event = granted.equals(record.grantedScopes) ? "DeliveredSecretRepaired" : null;
       } else {
-        action = recorded ? CredentialAction.NONE : CredentialAction.ADOPT_DELIVERED;
-        event = recorded ? null : record == null ? "CredentialsRecorded" : "CredentialRecordRepaired";
+        action = CredentialAction.NONE;
+        event = null;
       }
+    } else if (holding) {
+      action = CredentialAction.ISSUE_SAME_CLIENT;
+      event = "CredentialsRedelivered";
     } else if (record != null && record.clientId != null) {
       action = CredentialAction.ISSUE_SAME_CLIENT;
-      event = record.verifier == null ? "Restored" : "CredentialsRedelivered";
+      event = "Restored";
       issuedAt = now;
-      expiresAt = used ? null : now.plus(lifetime);
+      expiresAt = used ? expiresAt : now.plus(lifetime);
     } else {
+      // No record for this revision: a Secret found anyway is not provably the operator's, so it is
+      // replaced, never adopted.
       action = CredentialAction.ISSUE_NEW_CLIENT;
       event = "CredentialsIssued";
       issuedAt = now;
       expiresAt = now.plus(lifetime);
     }
-    String where = vendorNs + "/" + DeliveryNames.secretName(activation);
+    // The vendor's namespace is not the tenant's to know; the Secret's name is its own.
+    String where = "'" + DeliveryNames.secretName(activation) + "' in the vendor's namespace";
     String message = used
-        ? "Active: credentials delivered to Secret " + where + " and in use since " + record.firstUsedAt + "."
-        : "Active: credentials delivered to Secret " + where + "; they expire at " + Times.formatPrecise(expiresAt)
+        ? "Active: credentials delivered to the vendor as Secret " + where + " and in use since " + record.firstUsedAt + "."
+        : "Active: credentials delivered to the vendor as Secret " + where + "; they expire at " + Times.formatPrecise(expiresAt)
             + " unless the vendor exchanges them for a token before then.";
     return vendorPlan(Phase.Active, message, "CredentialsIssued", true, conditions, action, granted, lifetime, vendorNs,
         billable, used ? null : expiresAt, event);
@@ -203,14 +210,21 @@ public final class ActivationPlanner {
         null);
   }
 
+  /** Listing-gate reasons that withdraw delivered credentials, as suspension does. */
+  static final java.util.Set<String> WITHDRAWING = java.util.Set.of("ListingNotFound", "ListingRetired");
+
   private static ActivationPlan blocked(Gate gate, List<Condition> conditions, Observed in) {
     conditions.add(Conditions.of(READY, false, gate.reason(), gate.message()));
     // A failed gate issues nothing; credentials issued earlier stay recorded but tokens are refused
-    // while the activation is not Active, and suspension still withdraws them.
-    boolean suspendedWithSecret = in.activation().getSpec().suspended && in.delivered() != null;
+    // while the activation is not Active. Suspension, and a listing deleted, Retired or no longer
+    // offered to the tenant, withdraw them (the client ID stays, so approval again restores access).
+    Credential record = currentRecord(in.activation().getStatus(), in.activation().getSpec().revision);
+    boolean holding = in.delivered() != null || (record != null && record.verifier != null);
+    boolean withdraw = holding && (in.activation().getSpec().suspended || WITHDRAWING.contains(gate.reason()));
     return new ActivationPlan(gate.phase(), gate.message(), conditions,
-        suspendedWithSecret ? CredentialAction.WITHDRAW : CredentialAction.NONE, List.of(), null,
-        in.listing() == null ? null : in.listing().getSpec().vendor.namespace, false, null, null, null);
+        withdraw ? CredentialAction.WITHDRAW : CredentialAction.NONE, List.of(), null,
+        in.listing() == null ? null : in.listing().getSpec().vendor.namespace, false, null,
+        withdraw && !in.activation().getSpec().suspended ? "CredentialsWithdrawn" : null, null);
   }
 
   private static Condition condition(Gate gate) {

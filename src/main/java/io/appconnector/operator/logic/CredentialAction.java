@@ -8,8 +8,8 @@ public enum CredentialAction {
   ISSUE_NEW_CLIENT,
   /** Keep the client ID, deliver a new secret (restore after suspension, or the delivered Secret was lost). */
   ISSUE_SAME_CLIENT,
-  /** A delivered Secret exists without a matching record (a crash between the two writes): record it. */
-  ADOPT_DELIVERED,
+  /** The delivered Secret holds the recorded secret but says something else too: rewrite it from the record. */
+  REPAIR,
   /** Suspended: remove the delivered Secret and the verifier, keep the client ID. */
   WITHDRAW,
   /** Unused past the lifetime: remove the delivered Secret and the verifier, mark expired. */

@@ -32,13 +32,26 @@ public final class DeliveryNames {
   private DeliveryNames() {
   }
 
+  /**
+   * {@code appconnector.<tenant>.<activation>}: injective, because a namespace (a DNS label) has no
+   * dot, so the first dot after the prefix ends the tenant. Past 253 characters it is shortened with
+   * a hash of the whole name.
+   */
   public static String secretName(Activation activation) {
-    return boundedName("appconnector-" + activation.getMetadata().getNamespace() + "-" + activation.getMetadata().getName(), 253);
+    return secretName(activation.getMetadata().getNamespace(), activation.getMetadata().getName());
   }
 
-  public static String feeRecordName(Activation activation) {
-    String uid = activation.getMetadata().getUid();
-    return boundedName("fee-change-" + activation.getMetadata().getName() + "-" + (uid == null ? "" : uid.substring(0, 8)), 253);
+  public static String secretName(String tenant, String activation) {
+    return boundedName("appconnector." + tenant + "." + activation, 253);
+  }
+
+  /**
+   * The name delivered Secrets had before: {@code appconnector-<tenant>-<activation>}, which two
+   * activations can share. Such a Secret is still found by the activation's UID and kept while it
+   * matches the activation's record; a new delivery uses {@link #secretName}.
+   */
+  public static String legacySecretName(Activation activation) {
+    return boundedName("appconnector-" + activation.getMetadata().getNamespace() + "-" + activation.getMetadata().getName(), 253);
   }
 
   /** A label value (at most 63 characters), shortened with a hash when longer. */

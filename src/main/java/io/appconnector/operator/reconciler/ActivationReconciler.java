@@ -75,7 +75,7 @@ public class ActivationReconciler implements Reconciler<Activation> {
 
   @Override
   public List<EventSource<?, Activation>> prepareEventSources(EventSourceContext<Activation> context) {
-    sources = new ActivationSources(context, ownWrites);
+    sources = new ActivationSources(context, ownWrites, executor.feeRecordNamespace());
     return sources.all();
   }
 
@@ -122,12 +122,25 @@ public class ActivationReconciler implements Reconciler<Activation> {
     }
     // The fence goes up before credentials are delivered, and comes down once they are not needed.
     executor.fence(activation, plan.networkPolicy(), sources.policy(activation));
-    PlanExecutor.Outcome outcome = executor.execute(activation, plan, delivered, now);
-    boolean changed = writeStatusIfChanged(activation, outcome.status(), context);
+    PlanExecutor.Outcome outcome = executor.execute(activation, plan, delivered,
+        sources.feeRecord(activation, executor.feeRecordNamespace()), now);
+    boolean changed;
+    if (outcome.deliverAfterStatus() != null) {
+      // The record first, so no Secret exists that its record does not vouch for; the phase and
+      // conditions only once the Secret is delivered, so Ready never runs ahead of delivery.
+      Activation recorded = writeStatus(activation, outcome.intent(activation.getStatus()), context);
+      executor.deliver(outcome.deliverAfterStatus());
+      changed = writeStatus(recorded, outcome.status(), context) != recorded || recorded != activation;
+    } else {
+      changed = writeStatusIfChanged(activation, outcome.status(), context);
+    }
     if (outcome.deleteAfterStatus() != null) {
       executor.delete(activation, outcome.deleteAfterStatus());
+      if (plan.action() == CredentialAction.WITHDRAW || plan.action() == CredentialAction.EXPIRE) {
+        tellVendor(activation, outcome.deleteAfterStatus(), plan);
+      }
     }
-    if (changed) {
+    if (changed || plan.action() == CredentialAction.REPAIR) {
       announce(activation, plan);
       count(plan);
     }
@@ -151,7 +164,7 @@ public class ActivationReconciler implements Reconciler<Activation> {
       executor.delete(activation, delivered);
       metrics.revoked();
     }
-    executor.cancelPendingFees(activation, now);
+    executor.cancelPendingFees(activation, sources.feeRecord(activation, executor.feeRecordNamespace()), now);
     executor.fence(activation, null, sources.policy(activation));
     events.normal(activation, "Deactivated", "Deactivated: delivered credentials revoked in every namespace.");
     sources.wakePeers(context, activation);
@@ -169,33 +182,46 @@ public class ActivationReconciler implements Reconciler<Activation> {
   @Override
   public ErrorStatusUpdateControl<Activation> updateErrorStatus(Activation activation, Context<Activation> context,
       Exception failure) {
-    Throwable e = failure;
-    while (e.getCause() != null && e.getCause() != e) {
-      e = e.getCause();
-    }
-    // Some causes (an interrupted call while the operator stops) carry no message: name the type.
-    String cause = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-    String message = "The operator could not finish this activation and retries: " + cause;
+    Failures.Report report = Failures.report(activation, failure);
     log.warn("reconcile of {}/{} failed: {}", activation.getMetadata().getNamespace(),
-        activation.getMetadata().getName(), cause);
-    ActivationStatus status = activation.getStatus() == null ? new ActivationStatus() : activation.getStatus();
-    Condition ready = Conditions.of(Conditions.READY, false, e instanceof PlanExecutor.DeliveryConflictException
-        ? "DeliveryConflict" : "ReconcileError", message);
-    Condition previous = Conditions.find(status.conditions, Conditions.READY);
-    if (previous != null && Objects.equals(previous.getMessage(), message)) {
-      return ErrorStatusUpdateControl.noStatusUpdate();
+        activation.getMetadata().getName(), report.detail());
+    AppListing listing = sources == null ? null : sources.listing(activation);
+    if (listing != null && report.forPlatform()) {
+      events.warning(listing, report.reason(), activation.getMetadata().getNamespace() + "/"
+          + activation.getMetadata().getName() + ": " + report.detail());
     }
-    ActivationStatus updated = Serialization.clone(status);
-    updated.conditions.removeIf(c -> Conditions.READY.equals(c.getType()));
-    updated.conditions.addAll(Conditions.merge(status.conditions, List.of(ready),
-        Objects.requireNonNullElse(activation.getMetadata().getGeneration(), 0L), clock.instant()));
-    try {
-      writeStatusIfChanged(activation, updated, context);
-    } catch (RuntimeException writeFailed) {
-      log.warn("could not report the failure on {}/{}: {}", activation.getMetadata().getNamespace(),
-          activation.getMetadata().getName(), writeFailed.toString());
+    // The activation given here is the one the reconcile started from; status may have been written
+    // since. Read it again and retry on a conflict, so the failure is reported on this reconcile.
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Activation fresh = attempt == 0 ? activation : context.getClient().resource(activation).get();
+      if (fresh == null) {
+        break;
+      }
+      ActivationStatus updated = Failures.status(fresh, report, clock.instant());
+      if (updated == null) {
+        break;
+      }
+      try {
+        writeStatusIfChanged(fresh, updated, context);
+        break;
+      } catch (RuntimeException writeFailed) {
+        log.debug("reporting the failure on {}/{}: {}", activation.getMetadata().getNamespace(),
+            activation.getMetadata().getName(), writeFailed.toString());
+      }
     }
     return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  /** The vendor learns, in its own namespace, that a delivered Secret was withdrawn, and why. */
+  private void tellVendor(Activation activation, DeliveredCredentials withdrawn, ActivationPlan plan) {
+    io.fabric8.kubernetes.api.model.Secret regarding = new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata().withNamespace(withdrawn.namespace()).withName(withdrawn.name())
+        .endMetadata().build();
+    String why = plan.action() == CredentialAction.EXPIRE ? "they were not used in time"
+        : plan.phase() == ActivationStatus.Phase.Suspended ? "the tenant suspended the activation"
+        : "the listing is no longer available to the tenant";
+    events.normal(regarding, "CredentialsWithdrawn", "Credentials of tenant '" + activation.getMetadata().getNamespace()
+        + "' for listing '" + activation.getSpec().listing + "' were withdrawn: " + why + ".");
   }
 
   /**
@@ -204,18 +230,22 @@ public class ActivationReconciler implements Reconciler<Activation> {
    * the retry decides again on fresh data.
    */
   private boolean writeStatusIfChanged(Activation activation, ActivationStatus status, Context<Activation> context) {
+    return writeStatus(activation, status, context) != activation;
+  }
+
+  /** Like {@link #writeStatusIfChanged}; returns the activation as written, or the given one if nothing changed. */
+  private Activation writeStatus(Activation activation, ActivationStatus status, Context<Activation> context) {
     if (Serialization.jsonMapper().valueToTree(status).equals(
         Serialization.jsonMapper().valueToTree(activation.getStatus()))) {
-      return false;
+      return activation;
     }
-    PrimaryUpdateAndCacheUtils.updateAndCacheResource(activation, context, a -> {
+    return PrimaryUpdateAndCacheUtils.updateAndCacheResource(activation, context, a -> {
       Activation copy = new Activation();
       copy.setMetadata(Serialization.clone(a.getMetadata()));
       copy.setSpec(a.getSpec());
       copy.setStatus(status);
       return copy;
     }, a -> ownWrites.write(a, () -> context.getClient().resource(a).updateStatus()), 0, 0, 0);
-    return true;
   }
 
   private void announce(Activation activation, ActivationPlan plan) {
@@ -237,11 +267,16 @@ public class ActivationReconciler implements Reconciler<Activation> {
       VendorSecret vendorSecret, DeliveredCredentials delivered, Instant now) {
     return ActivationPlanner.plan(new ActivationPlanner.Observed(activation, listing, peers, vendorSecret, delivered,
         now, sources.namespace(activation), sources.trustedNetworks(activation), sources.tenantPolicies(activation),
-        apiPods, defaultLifetime));
+        apiPods, defaultLifetime, executor.tokenUrl()));
   }
 
+  /**
+   * Plans that revoke, replace or rewrite a delivered Secret: decided again on fresh reads, since the
+   * cache can lag behind a first use recorded a moment ago or a Secret just written.
+   */
   static boolean destructive(ActivationPlan plan) {
-    return plan.action() == CredentialAction.EXPIRE || "DeliveredSecretReplaced".equals(plan.event());
+    return plan.action() == CredentialAction.EXPIRE || plan.action() == CredentialAction.REPAIR
+        || "DeliveredSecretReplaced".equals(plan.event()) || "CredentialsRedelivered".equals(plan.event());
   }
 
   private void count(ActivationPlan plan) {

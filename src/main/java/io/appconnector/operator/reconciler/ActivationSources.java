@@ -47,6 +47,7 @@ class ActivationSources {
   private final InformerEventSource<TrustedNetwork, Activation> trustedNetworks;
   private final InformerEventSource<NetworkPolicy, Activation> policies;
   private final InformerEventSource<Namespace, Activation> namespaces;
+  private final InformerEventSource<io.fabric8.kubernetes.api.model.ConfigMap, Activation> feeRecords;
   private final SimpleInboundEventSource<Activation> peers = new SimpleInboundEventSource<>("peers");
   private final KubernetesClient client;
 
@@ -60,10 +61,11 @@ class ActivationSources {
   private static <R extends HasMetadata> InformerEventSourceConfiguration.Builder<R> cached(Class<R> type,
       ItemStore<R> store) {
     return InformerEventSourceConfiguration.from(type, Activation.class).withPrimaryToSecondaryMapper(NOT_INDEXED)
-        .withInformerListLimit(LeanStore.LIST_PAGE).withItemStore(store);
+        .withInformerListLimit(type == Secret.class ? LeanStore.SECRET_LIST_PAGE : LeanStore.LIST_PAGE)
+        .withItemStore(store);
   }
 
-  ActivationSources(EventSourceContext<Activation> context, OwnWrites ownWrites) {
+  ActivationSources(EventSourceContext<Activation> context, OwnWrites ownWrites, String feeRecordNamespace) {
     client = context.getClient();
     var primaries = context.getPrimaryCache();
     primaries.addIndexer(BY_LISTING, a -> List.of(a.getSpec().listing));
@@ -75,7 +77,7 @@ class ActivationSources {
         .withSecondaryToPrimaryMapper(l -> ids(primaries.byIndex(BY_LISTING, l.getMetadata().getName())))
         .build(), context);
 
-    vendorSecrets = new InformerEventSource<>(cached(Secret.class, LeanStore.withoutManagedFields())
+    vendorSecrets = new InformerEventSource<>(cached(Secret.class, LeanStore.keyNamesOnly())
         .withName("vendor-credentials").withLabelSelector(VendorSecret.LABEL + "=true")
         .withSecondaryToPrimaryMapper(s -> ids(primaries.byIndex(BY_VENDOR_SECRET,
             s.getMetadata().getNamespace() + "/" + s.getMetadata().getName())))
@@ -107,6 +109,15 @@ class ActivationSources {
         .withSecondaryToPrimaryMapper(p -> ids(primaries.list(p.getMetadata().getNamespace()).toList()))
         .build(), context);
 
+    // Fee-change records, in the operator's namespace only: an edited or deleted one is rewritten.
+    feeRecords = new InformerEventSource<>(cached(io.fabric8.kubernetes.api.model.ConfigMap.class,
+        LeanStore.withoutManagedFields())
+        .withName("fee-records").withNamespaces(Set.of(feeRecordNamespace)).withFollowControllerNamespacesChanges(false)
+        .withLabelSelector(DeliveryNames.MANAGED_BY + "=" + DeliveryNames.OPERATOR + "," + DeliveryNames.ROLE + "="
+            + DeliveryNames.ROLE_FEE_RECORD)
+        .withSecondaryToPrimaryMapper(ActivationSources::owner)
+        .build(), context);
+
     namespaces = new InformerEventSource<>(cached(Namespace.class, LeanStore.withoutManagedFields())
         .withName("tenant-namespaces").withWatchAllNamespaces().withFollowControllerNamespacesChanges(false)
         .withSecondaryToPrimaryMapper(n -> ids(primaries.list(n.getMetadata().getName()).toList()))
@@ -114,7 +125,13 @@ class ActivationSources {
   }
 
   List<EventSource<?, Activation>> all() {
-    return List.of(listings, vendorSecrets, delivered, trustedNetworks, policies, namespaces, peers);
+    return List.of(listings, vendorSecrets, delivered, trustedNetworks, policies, namespaces, feeRecords, peers);
+  }
+
+  /** The activation's fee-change record as cached, if it has one. */
+  io.fabric8.kubernetes.api.model.ConfigMap feeRecord(Activation activation, String namespace) {
+    return feeRecords.get(new ResourceID(io.appconnector.operator.dependent.FeeRecords.name(activation), namespace))
+        .orElse(null);
   }
 
   List<TrustedNetwork> trustedNetworks(Activation activation) {
@@ -165,26 +182,37 @@ class ActivationSources {
         .orElseGet(() -> VendorSecret.of(client.secrets().inNamespace(ns).withName(name).get()));
   }
 
-  /** This activation's delivered Secret in the listing's vendor namespace, if the operator delivered one for it. */
+  /**
+   * This activation's delivered Secret in the listing's vendor namespace, found by its UID: the one
+   * where its record says, else the one at its name, else any (one at the name used before, or one
+   * the record does not vouch for, which the plan replaces).
+   */
   DeliveredCredentials delivered(Activation activation, AppListing listing) {
+    String recorded = recordedLocation(activation);
     return allDelivered(activation).stream()
         .filter(d -> listing == null || d.namespace().equals(listing.getSpec().vendor.namespace))
-        .filter(d -> d.name().equals(DeliveryNames.secretName(activation)))
-        .findFirst().orElse(null);
+        .min(java.util.Comparator.comparing((DeliveredCredentials d) -> d.location().equals(recorded) ? 0
+            : d.name().equals(DeliveryNames.secretName(activation)) ? 1 : 2))
+        .orElse(null);
   }
 
-  /** Like {@link #delivered}, read from the API server instead of the cache. */
+  /** Like {@link #delivered}, read from the API server instead of the cache (where the record says, else at its name). */
   DeliveredCredentials freshDelivered(Activation activation, AppListing listing) {
+    String recorded = recordedLocation(activation);
     String namespace = listing != null ? listing.getSpec().vendor.namespace
-        : activation.getStatus() != null && activation.getStatus().credential != null
-            && activation.getStatus().credential.deliveredTo != null
-            ? activation.getStatus().credential.deliveredTo.split("/", 2)[0] : null;
+        : recorded != null ? recorded.split("/", 2)[0] : null;
     if (namespace == null) {
       return null;
     }
-    DeliveredCredentials d = DeliveredSecrets.read(client.secrets().inNamespace(namespace)
-        .withName(DeliveryNames.secretName(activation)).get());
+    String name = recorded != null && recorded.startsWith(namespace + "/") ? recorded.split("/", 2)[1]
+        : DeliveryNames.secretName(activation);
+    DeliveredCredentials d = DeliveredSecrets.read(client.secrets().inNamespace(namespace).withName(name).get());
     return d != null && activation.getMetadata().getUid().equals(d.activationUid()) ? d : null;
+  }
+
+  private static String recordedLocation(Activation activation) {
+    return activation.getStatus() == null || activation.getStatus().credential == null ? null
+        : activation.getStatus().credential.deliveredTo;
   }
 
   /** Every Secret delivered for this activation, in any namespace. */
@@ -194,7 +222,7 @@ class ActivationSources {
   }
 
 
-  private static Set<ResourceID> owner(Secret secret) {
+  private static Set<ResourceID> owner(HasMetadata secret) {
     Map<String, String> annotations = secret.getMetadata().getAnnotations();
     String ref = annotations == null ? null : annotations.get(DeliveryNames.ACTIVATION_REF);
     if (ref == null || !ref.contains("/")) {

@@ -1,6 +1,7 @@
 package io.appconnector.operator.reconciler;
 
 import io.appconnector.operator.dependent.DeliveredSecrets;
+import io.appconnector.operator.logic.DeliveredContent;
 import io.appconnector.operator.logic.DeliveryNames;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationSpec;
@@ -28,11 +29,22 @@ import java.util.function.UnaryOperator;
  * and the event mappings use; the event handlers still see the whole object as it arrived.
  */
 public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
-  private static final List<String> DELIVERED_ANNOTATIONS = List.of(DeliveryNames.ACTIVATION_UID,
-      DeliveryNames.ACTIVATION_REF, DeliveryNames.REVISION, DeliveryNames.CLIENT_ID, DeliveryNames.ISSUED_AT,
-      DeliveryNames.EXPIRES_AT);
-  private static final List<String> DELIVERED_KEYS = List.of(DeliveredSecrets.KEY_CLIENT_ID,
-      DeliveredSecrets.KEY_CLIENT_SECRET, DeliveredSecrets.KEY_SCOPES);
+  private static final List<String> DELIVERED_KEYS;
+
+  static {
+    List<String> keys = new java.util.ArrayList<>(DeliveredContent.DATA_KEYS);
+    keys.add(DeliveredSecrets.KEY_CLIENT_SECRET);
+    DELIVERED_KEYS = List.copyOf(keys);
+  }
+
+  /**
+   * The longest value kept of a delivered Secret's label, annotation or key: the operator writes at
+   * most about 3 KB (32 scopes of 64 characters, base64). A longer one is someone else's edit; it is
+   * kept as a value that matches nothing, so the Secret is repaired, and a Secret of 1 MB costs the
+   * cache no more than one of 1 KB.
+   */
+  static final int MAX_VALUE = 8192;
+  static final String TOO_LONG = "!too-long";
 
   /**
    * Informers list in pages of this many objects, so filling a cache of ten thousand never holds the
@@ -129,6 +141,64 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
     return value == null ? null : value.intern();
   }
 
+  /**
+   * Secrets listed in pages of this many: a Secret can hold up to about 1.5 MB, so a page of them
+   * holds at most some 30 MB while the cache is filled, whatever tenants create.
+   */
+  public static final long SECRET_LIST_PAGE = 20;
+
+  /** Base64 of "set": what a non-empty value of a tenant's vendor-credential Secret is kept as. */
+  static final String SET = "c2V0";
+
+  /**
+   * Tenants' vendor-credential Secrets reduced to their name, labels and key names: a value is kept
+   * only as "set" or empty, so a Secret of 1 MB costs the cache what one of ten bytes does, and no
+   * vendor credential is ever held in the operator's memory.
+   */
+  public static LeanStore<Secret> keyNamesOnly() {
+    return new LeanStore<>(LeanStore::keyNamesCopy);
+  }
+
+  static Secret keyNamesCopy(Secret secret) {
+    ObjectMeta from = secret.getMetadata();
+    ObjectMeta meta = new ObjectMeta();
+    meta.setName(from.getName());
+    meta.setNamespace(shared(from.getNamespace()));
+    meta.setUid(from.getUid());
+    meta.setResourceVersion(from.getResourceVersion());
+    meta.setLabels(from.getLabels() == null || from.getLabels().get(io.appconnector.operator.logic.VendorSecret.LABEL) == null
+        ? null : Map.of(io.appconnector.operator.logic.VendorSecret.LABEL,
+            shared(from.getLabels().get(io.appconnector.operator.logic.VendorSecret.LABEL))));
+    Secret copy = new Secret();
+    copy.setMetadata(meta);
+    copy.setData(markSet(secret.getData(), true));
+    copy.setStringData(markSet(secret.getStringData(), false));
+    return copy;
+  }
+
+  private static Map<String, String> markSet(Map<String, String> from, boolean base64) {
+    if (from == null) {
+      return null;
+    }
+    Map<String, String> kept = new LinkedHashMap<>();
+    from.forEach((key, value) -> kept.put(shared(key), nonEmpty(value, base64) ? (base64 ? SET : "set") : ""));
+    return Map.copyOf(kept);
+  }
+
+  private static boolean nonEmpty(String value, boolean base64) {
+    if (value == null || value.isBlank()) {
+      return false;
+    }
+    if (!base64) {
+      return true;
+    }
+    try {
+      return !new String(java.util.Base64.getMimeDecoder().decode(value), java.nio.charset.StandardCharsets.UTF_8).isBlank();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   /** Delivered Secrets reduced to what identifies them and the credentials they hold. */
   public static LeanStore<Secret> deliveredSecrets() {
     return new LeanStore<>(LeanStore::deliveredCopy);
@@ -146,18 +216,27 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
     meta.setOwnerReferences(null);
     meta.setFinalizers(null);
     meta.setAdditionalProperties(null);
-    meta.setLabels(from.getLabels() == null || from.getLabels().get(DeliveryNames.ROLE) == null ? null
-        : Map.of(DeliveryNames.ROLE, shared(from.getLabels().get(DeliveryNames.ROLE))));
-    meta.setAnnotations(only(from.getAnnotations(), DELIVERED_ANNOTATIONS));
+    Map<String, String> labels = only(from.getLabels(), DeliveredContent.LABELS);
+    if (labels != null) {
+      labels.replaceAll((k, v) -> shared(v));
+    }
+    meta.setLabels(labels == null ? null : Map.copyOf(labels));
+    Map<String, String> annotations = only(from.getAnnotations(), DeliveredContent.ANNOTATIONS);
+    meta.setAnnotations(annotations == null ? null : Map.copyOf(annotations));
     Secret copy = new Secret();
     copy.setMetadata(meta);
     copy.setType(shared(secret.getType()));
-    copy.setData(only(secret.getData(), DELIVERED_KEYS));
-    copy.setStringData(only(secret.getStringData(), DELIVERED_KEYS));
+    Map<String, String> data = only(secret.getData(), DELIVERED_KEYS);
+    copy.setData(data == null ? null : Map.copyOf(data));
+    Map<String, String> stringData = only(secret.getStringData(), DELIVERED_KEYS);
+    copy.setStringData(stringData == null ? null : Map.copyOf(stringData));
     return copy;
   }
 
-  /** The given keys of a map, in a compact map that cannot be changed (nothing writes to a cached Secret). */
+  /**
+   * The given keys of a map, each value at most {@link #MAX_VALUE} characters (a longer one becomes
+   * {@link #TOO_LONG}, which is not base64 and matches nothing).
+   */
   private static Map<String, String> only(Map<String, String> from, List<String> keys) {
     if (from == null) {
       return null;
@@ -166,10 +245,10 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
     for (String key : keys) {
       String value = from.get(key);
       if (value != null) {
-        kept.put(key, value);
+        kept.put(key, value.length() > MAX_VALUE ? TOO_LONG : value);
       }
     }
-    return Map.copyOf(kept);
+    return kept;
   }
 
   @Override

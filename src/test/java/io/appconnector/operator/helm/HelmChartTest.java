@@ -49,16 +49,16 @@ class HelmChartTest {
       "appconnector.io activations get,list,watch,patch",  // informers; fresh read before expiry; finalizer (JSON patch)
       "appconnector.io activations/status update",          // status PUT with resourceVersion; first use
       "appconnector.io applistings,trustednetworks list,watch", // informers
-      " secrets get,list,watch,create,update,patch,delete",  // delivered, vendor-credential, signing-key Secrets
+      " secrets get,list,watch,create,update,delete",        // delivered, vendor-credential, signing-key Secrets
       " namespaces get,list,watch",                          // tenant annotations and labels
-      " configmaps get,create,patch",                        // fee-change records, by name
       "events.k8s.io events create",                         // Events on activations
       "networking.k8s.io networkpolicies get,list,watch,create,update,delete", // trusted-network fences
       "authorization.k8s.io selfsubjectrulesreviews create"); // leader election's check of its Lease access
   static final List<String> NAMESPACE_RULES = List.of(
       "coordination.k8s.io leases create",                   // the first replica creates the Lease
       // read and renew (patch) that one; update only because leader election checks for it at start
-      "coordination.k8s.io leases[appconnector-operator-leader] get,update,patch");
+      "coordination.k8s.io leases[appconnector-operator-leader] get,update,patch",
+      " configmaps list,watch,create,update");              // fee-change records, out of tenants' reach
 
   static String describe(PolicyRule r) {
     String names = r.getResourceNames() == null || r.getResourceNames().isEmpty() ? ""

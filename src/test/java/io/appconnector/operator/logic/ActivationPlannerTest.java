@@ -40,9 +40,24 @@ class ActivationPlannerTest {
     return Conditions.find(plan.conditions(), Conditions.READY).getReason();
   }
 
+  /** A Secret as the operator delivers it: everything it says agrees with the record made of it. */
   DeliveredCredentials delivered(Activation a, String clientId, String secret, Instant issuedAt, long revision) {
+    ActivationStatus.Credential said = new ActivationStatus.Credential();
+    said.clientId = clientId;
+    said.revision = revision;
+    said.issuedAt = Times.formatPrecise(issuedAt);
+    said.expiresAt = Times.formatPrecise(issuedAt.plus(H48));
+    said.grantedScopes = List.of("invoices.read", "contacts.read");
     return new DeliveredCredentials("vendor-ledger", DeliveryNames.secretName(a), a.getMetadata().getUid(), revision,
-        clientId, secret, issuedAt, issuedAt.plus(H48), List.of("invoices.read", "contacts.read"));
+        clientId, secret, issuedAt, issuedAt.plus(H48), said.grantedScopes, DeliveredContent.expected(a, said, null));
+  }
+
+  /** The same Secret with one of the things it says changed, as a vendor could. */
+  static DeliveredCredentials edited(DeliveredCredentials d, String key, String value) {
+    java.util.Map<String, String> content = new java.util.LinkedHashMap<>(d.content());
+    content.put(key, value);
+    return new DeliveredCredentials(d.namespace(), d.name(), d.activationUid(), d.revision(), d.clientId(),
+        d.clientSecret(), d.issuedAt(), d.expiresAt(), d.scopes(), content);
   }
 
   /** Puts into status the record the executor writes after delivering. */
@@ -78,12 +93,18 @@ class ActivationPlannerTest {
   }
 
   @Test
-  void aPrivateListingIsVisibleOnlyToTheTenantsItNames() {
+  void aPrivateListingIsVisibleOnlyToTheTenantsItNamesAndReadsLikeAMissingOneToOthers() {
     ledger.getSpec().visibility = AppListingSpec.Visibility.Private;
     ledger.getSpec().allowedTenants = List.of("tenant-globex");
     ActivationPlan hidden = plan(acme, ledger, null, NOW);
-    assertEquals("ListingNotVisible", readyReason(hidden));
+    ActivationPlan missing = plan(acme, null, null, NOW);
+    assertEquals("ListingNotFound", readyReason(hidden));
+    assertEquals(missing.message(), hidden.message(), "the tenant cannot tell a private listing from a missing one");
     assertTrue(hidden.message().contains("add your tenant ID 'tenant-acme'"), hidden.message());
+    assertFalse(hidden.message().contains("tenant-globex"));
+    ledger.getSpec().lifecycle = AppListingSpec.Lifecycle.Draft;
+    assertEquals(missing.message(), plan(acme, ledger, null, NOW).message(), "nor its lifecycle");
+    ledger.getSpec().lifecycle = AppListingSpec.Lifecycle.Approved;
 
     ledger.getSpec().allowedTenants = List.of("tenant-globex", "tenant-acme");
     assertEquals(CredentialAction.ISSUE_NEW_CLIENT, plan(acme, ledger, null, NOW).action());
@@ -97,8 +118,9 @@ class ActivationPlannerTest {
     List<Activation> both = List.of(acme, older);
 
     ActivationPlan refused = ActivationPlanner.plan(new ActivationPlanner.Observed(acme, ledger, both, null, null, NOW));
-    assertEquals("ListingHeldByAnotherTenant", readyReason(refused));
+    assertEquals("ListingNotAvailable", readyReason(refused));
     assertEquals(CredentialAction.NONE, refused.action());
+    assertFalse(refused.message().contains("tenant-globex"), "another tenant is never named: " + refused.message());
 
     ActivationPlan held = ActivationPlanner.plan(new ActivationPlanner.Observed(older, ledger, both, null, null, NOW));
     assertEquals(CredentialAction.ISSUE_NEW_CLIENT, held.action());
@@ -161,11 +183,39 @@ class ActivationPlannerTest {
   }
 
   @Test
-  void aDeliveredSecretWithoutItsRecordIsAdoptedNotReissued() {
+  void aDeliveredSecretWithoutItsRecordIsReplacedNeverAdopted() {
+    DeliveredCredentials d = delivered(acme, "ac-1", "s3cret-value", NOW.minus(Duration.ofDays(30)), 0);
+    ActivationPlan plan = plan(acme, ledger, d, NOW);
+    assertEquals(CredentialAction.ISSUE_NEW_CLIENT, plan.action());
+    assertEquals(NOW.plus(H48), plan.requeueAt(), "the deadline is the new pair's, not one the Secret states");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} edited: rewritten from the record, the secret kept")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"data:clientId", "annotation:appconnector.io/client-id",
+      "annotation:appconnector.io/expires-at", "data:expiresAt", "label:appconnector.io/tenant",
+      "annotation:appconnector.io/activation-ref", "data:tenantId"})
+  void aDeliveredSecretThatSaysSomethingElseIsRepairedFromTheRecord(String key) {
     DeliveredCredentials d = delivered(acme, "ac-1", "s3cret-value", NOW, 0);
-    ActivationPlan plan = plan(acme, ledger, d, NOW.plusSeconds(5));
-    assertEquals(CredentialAction.ADOPT_DELIVERED, plan.action());
-    assertEquals(NOW.plus(H48), plan.requeueAt(), "the deadline comes from the delivered Secret");
+    record(acme, d, null);
+    acme.getStatus().credential.grantedScopes = List.of("invoices.read", "contacts.read");
+    ActivationPlan plan = plan(acme, ledger, edited(d, key, key.endsWith("xpires-at") || key.endsWith("xpiresAt")
+        ? "" : "ac-of-another-tenant"), NOW.plusSeconds(5));
+    assertEquals(CredentialAction.REPAIR, plan.action());
+    assertEquals("DeliveredSecretRepaired", plan.event());
+    assertEquals(NOW.plus(H48), plan.requeueAt(), "the recorded expiry stands");
+  }
+
+  @Test
+  void aDeliveredSecretWithAnotherSecretGetsAFreshOneForTheSameClientAndNeverALaterExpiry() {
+    DeliveredCredentials d = delivered(acme, "ac-1", "s3cret-value", NOW, 0);
+    record(acme, d, null);
+    DeliveredCredentials tampered = new DeliveredCredentials(d.namespace(), d.name(), d.activationUid(), 0, "ac-1",
+        "chosen-by-the-vendor", NOW.plus(H48), NOW.plus(Duration.ofDays(365)), d.scopes(), d.content());
+    ActivationPlan plan = plan(acme, ledger, tampered, NOW.plus(Duration.ofHours(47)));
+    assertEquals(CredentialAction.ISSUE_SAME_CLIENT, plan.action());
+    assertEquals("DeliveredSecretReplaced", plan.event());
+    assertEquals(NOW.plus(H48), plan.requeueAt());
+    assertEquals(Phase.Expired, plan(acme, ledger, tampered, NOW.plus(H48)).phase(), "expires as recorded");
   }
 
   @Test
@@ -283,5 +333,71 @@ class ActivationPlannerTest {
     assertEquals(List.of("clientId", "clientSecret", "tokenUrl"), RequiredKeys.of(AppListingSpec.AuthMethod.OAuth2));
     assertEquals(List.of("appId", "appSecret"), RequiredKeys.of(AppListingSpec.AuthMethod.AppCredentials));
     assertEquals(List.of("shopDomain"), RequiredKeys.of(AppListingSpec.AuthMethod.ShopDomain));
+  }
+
+  enum Squatter {
+    PRIVATE_NOT_OFFERED, CONSENT_MISSING, FEE_NOT_ACCEPTED, BEING_DELETED
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "an older activation with {0} does not hold a SingleTenant listing")
+  @org.junit.jupiter.params.provider.EnumSource(Squatter.class)
+  void onlyAnEligibleActivationHoldsASingleTenantListing(Squatter kind) {
+    billable(ledger);
+    ledger.getSpec().installation = AppListingSpec.Installation.SingleTenant;
+    ledger.getSpec().visibility = AppListingSpec.Visibility.Private;
+    ledger.getSpec().allowedTenants = List.of("tenant-acme", "tenant-squat");
+    Activation squatter = activation("tenant-squat", "ledger", "ledger", "invoices.read", "contacts.read");
+    squatter.getMetadata().setCreationTimestamp("2025-01-01T00:00:00Z");
+    switch (kind) {
+      case PRIVATE_NOT_OFFERED -> ledger.getSpec().allowedTenants = List.of("tenant-acme");
+      case CONSENT_MISSING -> squatter.getSpec().consent.dataAccess = List.of("invoices.read");
+      case FEE_NOT_ACCEPTED -> squatter.getSpec().consent.feeChangeAccepted = false;
+      case BEING_DELETED -> squatter.getMetadata().setDeletionTimestamp("2026-11-25T09:00:00Z");
+    }
+    ActivationPlan plan = ActivationPlanner.plan(
+        new ActivationPlanner.Observed(acme, ledger, List.of(squatter, acme), null, null, NOW));
+    assertEquals(CredentialAction.ISSUE_NEW_CLIENT, plan.action(), readyReason(plan));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "listing {0}: the delivered Secret is withdrawn")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"Retired", "deleted", "no longer offered"})
+  void aListingThatIsRetiredDeletedOrNoLongerOfferedWithdrawsTheCredentialsAndApprovalRestoresThem(String what) {
+    DeliveredCredentials d = delivered(acme, "ac-1", "s3cret-value", NOW, 0);
+    record(acme, d, null);
+    AppListing listing = ledger;
+    switch (what) {
+      case "Retired" -> ledger.getSpec().lifecycle = AppListingSpec.Lifecycle.Retired;
+      case "deleted" -> listing = null;
+      default -> {
+        ledger.getSpec().visibility = AppListingSpec.Visibility.Private;
+        ledger.getSpec().allowedTenants = List.of("tenant-globex");
+      }
+    }
+    ActivationPlan withdrawn = plan(acme, listing, d, NOW.plusSeconds(10));
+    assertEquals(Phase.Rejected, withdrawn.phase());
+    assertEquals(CredentialAction.WITHDRAW, withdrawn.action());
+    assertEquals("CredentialsWithdrawn", withdrawn.event());
+
+    acme.getStatus().credential.verifier = null;
+    acme.getStatus().credential.deliveredTo = null;
+    AppListing approved = vendorListing("ledger", "vendor-ledger", "invoices.read", "contacts.read");
+    ActivationPlan restored = plan(acme, approved, null, NOW.plusSeconds(20));
+    assertEquals(CredentialAction.ISSUE_SAME_CLIENT, restored.action());
+    assertEquals("Restored", restored.event());
+  }
+
+  @Test
+  void whileTheListingIsBackInDraftTheDeliveredSecretStays() {
+    DeliveredCredentials d = delivered(acme, "ac-1", "s3cret-value", NOW, 0);
+    record(acme, d, null);
+    ledger.getSpec().lifecycle = AppListingSpec.Lifecycle.Draft;
+    assertEquals(CredentialAction.NONE, plan(acme, ledger, d, NOW.plusSeconds(10)).action());
+  }
+
+  @Test
+  void theActiveMessageNamesTheSecretButNotTheVendorsNamespace() {
+    ActivationPlan plan = plan(acme, ledger, null, NOW);
+    assertTrue(plan.message().contains(DeliveryNames.secretName(acme)), plan.message());
+    assertFalse(plan.message().contains("vendor-ledger"), plan.message());
   }
 }

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.appconnector.operator.AppConnectorOperator;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationSpec;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.BillingState;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
@@ -257,12 +258,16 @@ abstract class ActivationLifecycleScenarios extends OperatorScenarios {
     assertEquals(BillingState.FeeChangePending, active.getStatus().billing.state);
     Instant effective = Times.parse(active.getStatus().billing.effectiveFrom);
     assertEquals(BillingCalendar.effectiveFrom(Times.parse(active.getStatus().credential.issuedAt)), effective);
-    ConfigMap record = client().configMaps().inNamespace(tenant).withName(active.getStatus().billing.record).get();
+    // In the operator's namespace, where tenants cannot write; listed per tenant by label.
+    ConfigMap record = Await.until("the fee record", () -> client().configMaps().inNamespace(OPERATOR_NAMESPACE)
+        .withLabel(DeliveryNames.TENANT, tenant).withLabel(DeliveryNames.ROLE, DeliveryNames.ROLE_FEE_RECORD).list()
+        .getItems(), items -> items.size() == 1).get(0);
+    assertEquals(active.getStatus().billing.record, record.getMetadata().getName());
     assertEquals(FeeRecords.STATE_PENDING, record.getData().get("state"));
 
     client().resources(Activation.class).inNamespace(tenant).withName("ledger").delete();
     Await.until("the activation is gone", () -> get(tenant, "ledger"), x -> x == null);
-    ConfigMap after = client().configMaps().inNamespace(tenant).withName(record.getMetadata().getName()).get();
+    ConfigMap after = client().configMaps().inNamespace(OPERATOR_NAMESPACE).withName(record.getMetadata().getName()).get();
     assertNotNull(after, "the fee record outlives the activation");
     assertEquals(FeeRecords.STATE_CANCELLED, after.getData().get("state"));
   }
@@ -305,27 +310,34 @@ abstract class ActivationLifecycleScenarios extends OperatorScenarios {
     create(activation(tenant, "stock", l.getMetadata().getName(), "stock.read"));
     awaitPhase(tenant, "stock", Phase.Active);
     create(activation(otherTenant, "stock", l.getMetadata().getName(), "stock.read"));
-    assertEquals("ListingHeldByAnotherTenant", readyReason(awaitPhase(otherTenant, "stock", Phase.Rejected)));
+    assertEquals("ListingNotAvailable", readyReason(awaitPhase(otherTenant, "stock", Phase.Rejected)));
 
     client().resources(Activation.class).inNamespace(tenant).withName("stock").delete();
     awaitPhase(otherTenant, "stock", Phase.Active);
   }
 
   @Test
-  void aDeliveredSecretLeftWithoutItsRecordByACrashIsAdoptedNotDuplicated() {
+  void aDeliveredSecretWithoutItsRecordIsReplacedNeverAdopted() {
     AppListing l = listing(vendorListing("ledger", vendor, "invoices.read"));
     stopOperator();
     Activation a = create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read"));
-    // What a crash after the first write leaves behind: the Secret, and no record in status.
-    Instant issued = clock.instant();
-    DeliveredCredentials left = new DeliveredSecrets(client()).create(a, vendor,
-        new io.appconnector.operator.credentials.CredentialGenerator().generate(), List.of("invoices.read"),
-        "https://tokens.example.test/oauth2/token", 0, issued, issued.plus(Duration.ofHours(48)));
+    // A Secret carrying the activation's UID with no record in status: nothing proves it is the
+    // operator's (the record is always written before the Secret), so it is never adopted.
+    ActivationStatus.Credential claimed = new ActivationStatus.Credential();
+    claimed.clientId = "ac-planted";
+    claimed.revision = 0L;
+    claimed.issuedAt = Times.formatPrecise(clock.instant());
+    claimed.expiresAt = Times.formatPrecise(clock.instant().plus(Duration.ofDays(365)));
+    claimed.grantedScopes = List.of("invoices.read");
+    client().resource(DeliveredSecrets.build(vendor, DeliveryNames.secretName(a),
+        io.appconnector.operator.logic.DeliveredContent.expected(a, claimed, "https://tokens.example.test/oauth2/token"),
+        "planted-secret")).create();
     startOperator();
-    Activation active = awaitPhase(tenant, "ledger", Phase.Active);
-    assertEquals(left.clientId(), active.getStatus().credential.clientId);
-    assertTrue(SecretVerifier.matches(active.getStatus().credential.verifier, left.clientSecret()));
-    assertEquals(Times.formatPrecise(issued.plus(Duration.ofHours(48))), active.getStatus().credential.expiresAt);
+    Activation active = Await.until("a pair of its own", () -> get(tenant, "ledger"), x -> x.getStatus() != null
+        && x.getStatus().phase == Phase.Active && deliveredFor(x) != null
+        && !"planted-secret".equals(deliveredFor(x).clientSecret()));
+    assertNotEquals("ac-planted", active.getStatus().credential.clientId);
+    assertFalse(SecretVerifier.matches(active.getStatus().credential.verifier, "planted-secret"));
     assertEquals(1, delivered(vendor).size());
   }
 
@@ -355,8 +367,9 @@ abstract class ActivationLifecycleScenarios extends OperatorScenarios {
     startOperator();
     Activation after = Await.until("the fee change took effect", () -> get(tenant, "ledger"),
         x -> x.getStatus().billing.state == BillingState.FeeChangeEffective, Duration.ofSeconds(30));
-    assertEquals(FeeRecords.STATE_EFFECTIVE, client().configMaps().inNamespace(tenant)
-        .withName(after.getStatus().billing.record).get().getData().get("state"));
+    assertEquals(FeeRecords.STATE_EFFECTIVE, Await.until("the record says so", () -> client().configMaps()
+        .inNamespace(OPERATOR_NAMESPACE).withName(after.getStatus().billing.record).get().getData().get("state"),
+        FeeRecords.STATE_EFFECTIVE::equals));
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.appconnector.operator.reconciler;
 import static io.appconnector.operator.Fixtures.activation;
 import static io.appconnector.operator.Fixtures.vendorListing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,7 +80,7 @@ class InterferenceIT extends OperatorScenarios {
   }
 
   @Test
-  void aHandEditedStatusIsRepaired() {
+  void aHandEditedStatusIsNeverRepairedFromTheDeliveredSecret() {
     Activation a = issued();
     DeliveredCredentials delivered = deliveredFor(a);
     client().resources(Activation.class).inNamespace(tenant).withName("ledger").editStatus(x -> {
@@ -87,17 +88,25 @@ class InterferenceIT extends OperatorScenarios {
       x.getStatus().credential = null;
       return x;
     });
-    Activation repaired = Await.until("status repaired", () -> get(tenant, "ledger"),
-        x -> x.getStatus().phase == Phase.Active && x.getStatus().credential != null);
-    assertEquals(delivered.clientId(), repaired.getStatus().credential.clientId, "the record is rebuilt from the Secret");
-    assertTrue(SecretVerifier.matches(repaired.getStatus().credential.verifier, delivered.clientSecret()));
-    Await.until("an event saying so", () -> events(a), e -> e.contains("CredentialsRecorded"));
+    // Without its record nothing proves the Secret is the operator's: it is replaced by a new pair.
+    Activation reissued = Await.until("a new pair", () -> get(tenant, "ledger"),
+        x -> x.getStatus().phase == Phase.Active && x.getStatus().credential != null
+            && !delivered.clientId().equals(x.getStatus().credential.clientId) && deliveredFor(x) != null
+            && x.getStatus().credential.clientId.equals(deliveredFor(x).clientId()));
+    assertTrue(SecretVerifier.matches(reissued.getStatus().credential.verifier, deliveredFor(reissued).clientSecret()));
+    assertEquals(1, delivered(vendor).size());
 
     client().resources(Activation.class).inNamespace(tenant).withName("ledger").editStatus(x -> {
       x.getStatus().credential.verifier = SecretVerifier.create("a-secret-someone-prefers");
       return x;
     });
-    awaitRecorded(delivered.clientId(), delivered.clientSecret());
+    DeliveredCredentials now = deliveredFor(reissued);
+    DeliveredCredentials after = Await.until("a fresh secret for the same client", () -> {
+      Activation x = get(tenant, "ledger");
+      DeliveredCredentials d = deliveredFor(x);
+      return d != null && SecretVerifier.matches(x.getStatus().credential.verifier, d.clientSecret()) ? d : null;
+    }, d -> d != null && !d.clientSecret().equals(now.clientSecret()));
+    assertEquals(now.clientId(), after.clientId());
   }
 
   @Test
@@ -126,7 +135,8 @@ class InterferenceIT extends OperatorScenarios {
     create(a);
     Activation reported = Await.until("a DeliveryConflict condition", () -> get(tenant, "ledger"),
         x -> x.getStatus() != null && x.getStatus().conditions.stream().anyMatch(c -> "DeliveryConflict".equals(c.getReason())));
-    assertTrue(reported.getStatus().conditions.stream().anyMatch(c -> c.getMessage().contains("delete it")));
+    assertTrue(reported.getStatus().message.contains("platform team"), reported.getStatus().message);
+    assertFalse(reported.getStatus().message.contains(vendor), "the vendor's namespace is not the tenant's to know");
     assertEquals(squatter.getMetadata().getResourceVersion(),
         client().secrets().inNamespace(vendor).withName(squatter.getMetadata().getName()).get().getMetadata().getResourceVersion());
   }

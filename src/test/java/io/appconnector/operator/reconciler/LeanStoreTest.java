@@ -1,6 +1,8 @@
 package io.appconnector.operator.reconciler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -53,11 +55,36 @@ class LeanStoreTest {
     assertEquals(before.clientSecret(), after.clientSecret());
     assertEquals(before.scopes(), after.scopes());
     assertEquals(before.expiresAt(), after.expiresAt());
+    assertEquals(before.content(), after.content(), "everything compared with the record is kept");
     assertEquals("t/ledger", kept.getMetadata().getAnnotations().get(DeliveryNames.ACTIVATION_REF), "for the event mapping");
     assertEquals("42", kept.getMetadata().getResourceVersion());
     assertNull(kept.getMetadata().getManagedFields());
-    assertNull(kept.getData().get(DeliveredSecrets.KEY_TOKEN_URL));
     assertEquals(1, original.getMetadata().getManagedFields().size(), "event handlers still see the object as it arrived");
+  }
+
+  @Test
+  void aDeliveredSecretWithAHugeValueIsKeptSmallAndNoLongerAgreesWithItsRecord() {
+    Secret bloated = new io.fabric8.kubernetes.api.model.SecretBuilder(delivered()).addToData(DeliveredSecrets.KEY_SCOPES,
+        b64("x".repeat(1 << 20))).addToData("extra", b64("y".repeat(1 << 20))).build();
+    LeanStore<Secret> store = LeanStore.deliveredSecrets();
+    store.put(store.getKey(bloated), bloated);
+    Secret kept = store.get("vendor/appconnector-t-ledger");
+    int size = kept.getData().values().stream().mapToInt(String::length).sum();
+    assertTrue(size < 1024, "kept " + size + " characters of data");
+    assertNotEquals(DeliveredSecrets.read(delivered()).content(), DeliveredSecrets.read(kept).content());
+  }
+
+  @Test
+  void aTenantsVendorCredentialSecretIsKeptAsKeyNamesOnly() {
+    Secret big = new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withNamespace("t").withName("crm")
+        .addToLabels(io.appconnector.operator.logic.VendorSecret.LABEL, "true").addToLabels("team", "x").endMetadata()
+        .addToData("apiKey", b64("k".repeat(1 << 20))).addToData("empty", b64("  ")).build();
+    LeanStore<Secret> store = LeanStore.keyNamesOnly();
+    store.put(store.getKey(big), big);
+    Secret kept = store.get("t/crm");
+    assertEquals(java.util.Set.of("apiKey"), io.appconnector.operator.logic.VendorSecret.of(kept).keys());
+    assertTrue(io.appconnector.operator.logic.VendorSecret.of(kept).labelled());
+    assertTrue(kept.getData().values().stream().allMatch(v -> v.length() <= 4), "no value is kept");
   }
 
   @Test

@@ -52,6 +52,8 @@ import org.junit.jupiter.api.Test;
 /** Namespaces, the operator as production runs it, and helpers for end-to-end scenarios. */
 abstract class OperatorScenarios {
   private static final AtomicInteger RUN = new AtomicInteger();
+  /** The operator's own namespace (OPERATOR_NAMESPACE): its Lease, signing keys and fee-change records. */
+  static final String OPERATOR_NAMESPACE = "default";
 
   protected abstract KubernetesClient client();
 
@@ -91,7 +93,7 @@ abstract class OperatorScenarios {
   void startOperator() {
     deadlines = new CountingDeadlines();
     OperatorSettings settings = new OperatorSettings("https://tokens.example.test/oauth2/token", java.util.Set.of(),
-        "default", false, "test");
+        OPERATOR_NAMESPACE, false, "test");
     operator = AppConnectorOperator.create(operatorClient(), settings, clock, deadlines);
     operator.start();
   }

@@ -119,7 +119,7 @@ class TokenRefusalsMockServerTest extends TokenScenarios {
   }
 
   @Test
-  void aCredentialWhoseActivationIsNoLongerActiveIsRefusedUntilItIsActiveAgain() {
+  void aCredentialOfARetiredListingIsWithdrawnAndApprovalAgainRestoresTheSameClient() {
     AppListing l = listing(vendorListing("ledger", vendorNs, "invoices.read"));
     Vendor.Mounted kept = activeCredentials("ledger", l);
     assertEquals(200, vendor.basic(kept, null).status());
@@ -130,7 +130,13 @@ class TokenRefusalsMockServerTest extends TokenScenarios {
 
     setLifecycle(l, AppListingSpec.Lifecycle.Approved);
     awaitPhase(tenant, "ledger", Phase.Active);
-    assertEquals(200, Await.until("served again", () -> vendor.basic(kept, null), r -> r.status() == 200).status());
+    // Retiring withdrew the Secret as suspension does: the restored one has a fresh secret, same client.
+    Vendor.Mounted restored = Await.until("re-delivered", () -> vendor.read(vendorNs,
+        io.appconnector.operator.logic.DeliveryNames.secretName(tenant, "ledger")),
+        m -> m != null && !m.clientSecret().equals(kept.clientSecret()));
+    assertEquals(kept.clientId(), restored.clientId());
+    assertEquals(200, Await.until("served again", () -> vendor.basic(restored, null), r -> r.status() == 200).status());
+    assertRefused(vendor.basic(kept, null));
   }
 
   private void setLifecycle(AppListing listing, AppListingSpec.Lifecycle lifecycle) {
