@@ -49,6 +49,7 @@ class HelmChartTest {
       "appconnector.io activations get,list,watch,patch",  // informers; fresh read before expiry; finalizer (JSON patch)
       "appconnector.io activations/status update",          // status PUT with resourceVersion; first use
       "appconnector.io applistings,trustednetworks list,watch", // informers
+      "appconnector.io trustednetworks/status patch",       // the Ready condition of TrustedNetworks
       " secrets get,list,watch,create,update,delete",        // delivered, vendor-credential, signing-key Secrets
       " namespaces get,list,watch",                          // tenant annotations and labels
       "events.k8s.io events create",                         // Events on activations
