@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.appconnector.operator.support.Await;
 import io.appconnector.operator.support.RealApiServer;
+import io.appconnector.operator.support.Tools;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinitionBuilder;
@@ -172,6 +174,20 @@ class HelmInstallIT {
       example.add(client.resource(Serialization.unmarshal(document, GenericKubernetesResource.class)).create());
     }
     assertEquals(List.of("AppListing", "Activation"), example.stream().map(GenericKubernetesResource::getKind).toList());
+    // ...and so are the commands it tells them to read the outcome with, once the API server's
+    // discovery (which kubectl resolves the category through) serves the new CRDs.
+    Await.until("the appconnector category in discovery", () -> client.raw("/apis/appconnector.io/v1alpha1"),
+        d -> d != null && d.split("\"appconnector\"", -1).length - 1 == CRDS.size());
+    Path kubeconfig = dir.resolve("kubeconfig");
+    for (String line : installed.lines().map(String::strip).filter(l -> l.startsWith("kubectl get ")).toList()) {
+      List<String> args = new ArrayList<>(List.of(line.substring("kubectl ".length()).split(" ")));
+      args.addAll(List.of("--cache-dir", dir.resolve("kubectl-cache").toString()));
+      Tools.Result read = Tools.kubectl(kubeconfig, args.toArray(String[]::new));
+      assertEquals(0, read.exitCode(), () -> line + ":\n" + read.err());
+      if (line.startsWith("kubectl get appconnector ") || line.startsWith("kubectl get applistings")) {
+        assertTrue(read.out().contains("ledgerly"), () -> line + ":\n" + read.out());
+      }
+    }
 
     // Upgrade with a changed CRD: Helm changes it in the cluster, the custom resources stay.
     String trustedNetworks = "trustednetworks.appconnector.io";
