@@ -59,7 +59,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if and .Values.service.externalTrafficPolicy (eq .Values.service.type "ClusterIP") }}
 {{- fail "service.externalTrafficPolicy needs service.type NodePort or LoadBalancer (a ClusterIP Service has no external traffic)" }}
 {{- end }}
-{{- $own := list "LEADER_ELECTION" "OPERATOR_NAMESPACE" "WATCH_NAMESPACES" "TOKEN_PORT" "TOKEN_URL" "TOKEN_ISSUER" "TOKEN_AUDIENCE" "SIGNING_KEY_ROTATION" "METRICS_PORT" "API_POD_SELECTOR" "API_PORTS" "DEFAULT_UNUSED_CREDENTIAL_LIFETIME" "DEFAULT_ACCESS_TOKEN_LIFETIME" "JDK_JAVA_OPTIONS" }}
+{{- $own := list "LEADER_ELECTION" "OPERATOR_NAMESPACE" "WATCH_NAMESPACES" "TOKEN_PORT" "TOKEN_URL" "TOKEN_ISSUER" "TOKEN_AUDIENCE" "SIGNING_KEY_ROTATION" "METRICS_PORT" "API_POD_SELECTOR" "API_PORTS" "DEFAULT_UNUSED_CREDENTIAL_LIFETIME" "DEFAULT_ACCESS_TOKEN_LIFETIME" "LOG_LEVEL" "LOG_FORMAT" "JDK_JAVA_OPTIONS" }}
 {{- range .Values.extraEnv }}
 {{- if has .name $own }}
 {{- fail (printf "extraEnv: %s is set by the chart from its values (see values.yaml); set that value instead" .name) }}

@@ -102,6 +102,8 @@ class HelmChartTest {
     assertEquals("8081", env.get("METRICS_PORT").getValue());
     assertEquals("48h", env.get("DEFAULT_UNUSED_CREDENTIAL_LIFETIME").getValue());
     assertEquals("1h", env.get("DEFAULT_ACCESS_TOKEN_LIFETIME").getValue());
+    assertEquals("info", env.get("LOG_LEVEL").getValue());
+    assertEquals("text", env.get("LOG_FORMAT").getValue());
 
     Container c = operator(d);
     assertEquals(Map.of("token", 8080, "metrics", 8081), c.getPorts().stream()
@@ -171,10 +173,13 @@ class HelmChartTest {
         podDisruptionBudget: {minAvailable: 2}
         serviceMonitor: {enabled: true, interval: 15s, labels: {release: prometheus}}
         dashboard: {enabled: true}
+        logging: {level: debug, format: json}
         """);
     Deployment d = Chart.one(objects, Deployment.class);
     assertEquals(3, d.getSpec().getReplicas());
     Map<String, EnvVar> env = env(d);
+    assertEquals("debug", env.get("LOG_LEVEL").getValue());
+    assertEquals("json", env.get("LOG_FORMAT").getValue());
     assertEquals("tenant-a,tenant-b", env.get("WATCH_NAMESPACES").getValue());
     assertEquals("https://tokens.example.com/oauth2/token", env.get("TOKEN_URL").getValue());
     assertEquals("https://tokens.example.com", env.get("TOKEN_ISSUER").getValue());
@@ -267,7 +272,10 @@ class HelmChartTest {
       "crds: {install: true}                       | Additional property install is not allowed",
       "rbac: {aggregateClusterRoles: 1}            | rbac.aggregateClusterRoles: Invalid type",
       "prometheusRule: {tokenRefusalRatio: 2}      | prometheusRule.tokenRefusalRatio: Must be less than or equal to 1",
-      "prometheusRule: {for: soon}                 | prometheusRule.for: Does not match pattern"})
+      "prometheusRule: {for: soon}                 | prometheusRule.for: Does not match pattern",
+      "logging: {level: verbose}                   | logging.level: logging.level must be one of",
+      "logging: {format: xml}                      | logging.format: logging.format must be one of",
+      "extraEnv: [{name: LOG_LEVEL, value: debug}] | extraEnv: LOG_LEVEL is set by the chart from its values"})
   void valuesOutsideTheSchemaAreRefused(String values, String error) {
     Exception e = assertThrows(IllegalStateException.class, () -> Chart.template(NS, values));
     assertTrue(e.getMessage().contains(error), e.getMessage());
@@ -443,6 +451,7 @@ class HelmChartTest {
     assertTrue(notes.contains("kubectl apply -f - <<'YAML'") && notes.contains("kind: AppListing")
         && notes.contains("kind: Activation"), notes);
     assertTrue(notes.contains("--clusterrole=appconnector-operator-applisting-editor"), notes);
+    assertTrue(notes.contains("kubectl get appconnector -A"), notes);
     String withoutCrds = Chart.notes(NS, "crds: {enabled: false}");
     assertTrue(withoutCrds.contains("--set crds.enabled=true --show-only templates/crds.yaml | kubectl apply"), withoutCrds);
   }
