@@ -23,6 +23,7 @@ import io.appconnector.operator.helm.ChartRbac;
 import io.appconnector.operator.logic.DeliveredCredentials;
 import io.appconnector.operator.logic.DeliveryNames;
 import io.appconnector.operator.logic.VendorSecret;
+import io.appconnector.operator.status.Conditions;
 import io.appconnector.operator.support.Await;
 import io.appconnector.operator.support.NamespaceAdmins;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -216,6 +217,10 @@ class HostileTenantsIT extends OperatorScenarios {
         && tenant.equals(d.content().get("label:" + DeliveryNames.TENANT)));
     assertEquals(repaired.clientSecret(), assertWorking(edited).clientSecret());
     Await.until("an event saying so", () -> events(edited), e -> e.contains("DeliveredSecretRepaired"));
+    io.fabric8.kubernetes.api.model.Condition issued = Await.until("a condition saying what was repaired",
+        () -> Conditions.find(get(tenant, "ledger").getStatus().conditions, Conditions.CREDENTIALS_ISSUED),
+        c -> "DeliveredSecretRepaired".equals(c.getReason()));
+    assertTrue(issued.getMessage().contains("annotation:" + DeliveryNames.EXPIRES_AT), issued.getMessage());
   }
 
   @Test
