@@ -56,4 +56,89 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if eq (int .Values.token.port) (int .Values.metrics.port) }}
 {{- fail (printf "token.port and metrics.port must differ (both are %d)" (int .Values.token.port)) }}
 {{- end }}
+{{- if and .Values.service.externalTrafficPolicy (eq .Values.service.type "ClusterIP") }}
+{{- fail "service.externalTrafficPolicy needs service.type NodePort or LoadBalancer (a ClusterIP Service has no external traffic)" }}
+{{- end }}
+{{- $own := list "LEADER_ELECTION" "OPERATOR_NAMESPACE" "WATCH_NAMESPACES" "TOKEN_PORT" "TOKEN_URL" "TOKEN_ISSUER" "TOKEN_AUDIENCE" "SIGNING_KEY_ROTATION" "METRICS_PORT" "API_POD_SELECTOR" "API_PORTS" "DEFAULT_UNUSED_CREDENTIAL_LIFETIME" "DEFAULT_ACCESS_TOKEN_LIFETIME" "LOG_LEVEL" "LOG_FORMAT" "JDK_JAVA_OPTIONS" }}
+{{- range .Values.extraEnv }}
+{{- if has .name $own }}
+{{- fail (printf "extraEnv: %s is set by the chart from its values (see values.yaml); set that value instead" .name) }}
+{{- end }}
+{{- end }}
+{{- range .Values.extraVolumes }}
+{{- if eq .name "tmp" }}
+{{- fail "extraVolumes: the name tmp is the chart's own /tmp volume; choose another name" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Labels of the CRDs: the release's, without the component (they belong to no one Deployment). */}}
+{{- define "appconnector.crdLabels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/name: {{ include "appconnector.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: appconnector
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+The image: repository:tag, or repository@digest when image.digest is set (the tag, if any, is then
+kept for readers: repository:tag@digest, as cert-manager does).
+*/}}
+{{- define "appconnector.image" -}}
+{{- $tag := .Values.image.tag | default .Chart.AppVersion }}
+{{- if .Values.image.digest }}
+{{- printf "%s:%s@%s" .Values.image.repository $tag .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository $tag }}
+{{- end }}
+{{- end }}
+
+{{/*
+The pieces of a pod spec every Deployment of the chart takes from the values, so a second Deployment
+renders them the same way. Each prints nothing when its value is empty and is meant for nindent.
+*/}}
+{{/* extraEnv: appended after the chart's own environment variables (a later entry wins in Kubernetes). */}}
+{{- define "appconnector.extraEnv" -}}
+{{- with .Values.extraEnv }}
+{{- toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* extraVolumeMounts of the container. */}}
+{{- define "appconnector.extraVolumeMounts" -}}
+{{- with .Values.extraVolumeMounts }}
+{{- toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* extraVolumes of the pod. */}}
+{{- define "appconnector.extraVolumes" -}}
+{{- with .Values.extraVolumes }}
+{{- toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/*
+topologySpreadConstraints of a pod: the default one over nodes (spreadAcrossNodes), then the
+values' own, each without a labelSelector given the pods' selector labels. Takes
+(dict "root" $ "selectorLabels" <YAML of the Deployment's matchLabels>).
+*/}}
+{{- define "appconnector.topologySpreadConstraints" -}}
+{{- $selector := .selectorLabels | fromYaml }}
+{{- $constraints := list }}
+{{- if .root.Values.spreadAcrossNodes }}
+{{- $constraints = append $constraints (dict "maxSkew" 1 "topologyKey" "kubernetes.io/hostname" "whenUnsatisfiable" "ScheduleAnyway" "labelSelector" (dict "matchLabels" $selector)) }}
+{{- end }}
+{{- range .root.Values.topologySpreadConstraints }}
+{{- $c := deepCopy . }}
+{{- if not (hasKey $c "labelSelector") }}
+{{- $_ := set $c "labelSelector" (dict "matchLabels" $selector) }}
+{{- end }}
+{{- $constraints = append $constraints $c }}
+{{- end }}
+{{- with $constraints }}
+{{- toYaml . }}
+{{- end }}
 {{- end }}

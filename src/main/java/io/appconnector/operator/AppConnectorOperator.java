@@ -1,5 +1,7 @@
 package io.appconnector.operator;
 
+import io.appconnector.operator.config.Env;
+import io.appconnector.operator.config.LogSettings;
 import io.appconnector.operator.config.OperatorSettings;
 import io.appconnector.operator.credentials.CredentialGenerator;
 import io.appconnector.operator.dependent.EventRecorder;
@@ -10,11 +12,13 @@ import io.appconnector.operator.reconciler.AppListingReconciler;
 import io.appconnector.operator.reconciler.ListingReports;
 import io.appconnector.operator.reconciler.Deadlines;
 import io.appconnector.operator.reconciler.LeanStore;
+import io.appconnector.operator.reconciler.TrustedNetworkReconciler;
 import io.appconnector.operator.observability.HealthServer;
+import io.appconnector.operator.observability.Logging;
+import io.appconnector.operator.observability.MetricsRegistry;
 import io.appconnector.operator.observability.ProductMetrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.appconnector.operator.token.TokenServer;
 import io.appconnector.operator.token.TokenSettings;
@@ -24,6 +28,8 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator's entry point: runs against the current kubeconfig (or the in-cluster service
@@ -31,6 +37,10 @@ import java.time.Clock;
  */
 public final class AppConnectorOperator {
   public static final String LEASE_NAME = "appconnector-operator-leader";
+  /** How long reconciles under way may take to finish when the operator stops. */
+  static final Duration RECONCILE_GRACE = Duration.ofSeconds(5);
+  /** A stop that has not ended by then is cut short: the pod's grace period is 30 s, SIGKILL follows. */
+  static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(15);
 
   private AppConnectorOperator() {
   }
@@ -56,11 +66,14 @@ public final class AppConnectorOperator {
           .withUseSSAToPatchPrimaryResource(false)
           .withSSABasedCreateUpdateMatchForDependentResources(false)
           .withCloseClientOnStop(false)
-          .withStopOnInformerErrorDuringStartup(true);
+          .withStopOnInformerErrorDuringStartup(true)
+          // On stop, reconciles under way get this long to finish before the lease is released.
+          .withReconciliationTerminationTimeout(RECONCILE_GRACE);
       if (settings.leaderElection()) {
+        // JOSDK's own exit on stop-leading would run inside the shutdown hook and hang it.
         o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, settings.operatorNamespace(),
             settings.lease().leaseDuration(), settings.lease().renewDeadline(), settings.lease().retryPeriod(),
-            settings.instance(), null, settings.exitOnLostLeadership()));
+            settings.instance(), Leadership.callbacks(settings.instance(), settings.exitOnLostLeadership()), false));
       }
     });
     OwnWrites ownWrites = new OwnWrites();
@@ -98,6 +111,14 @@ public final class AppConnectorOperator {
       c.withRetry(new GenericRetry().setInitialInterval(500).setIntervalMultiplier(2).setMaxInterval(10_000)
           .withoutMaxAttempts());
     });
+    operator.register(new TrustedNetworkReconciler(clock), c -> {
+      c.withName("trustednetwork");
+      if (settings.watchNamespaces().isEmpty()) {
+        c.watchingAllNamespaces();
+      } else {
+        c.settingNamespaces(settings.watchNamespaces());
+      }
+    });
     return operator;
   }
 
@@ -110,11 +131,21 @@ public final class AppConnectorOperator {
   }
 
   public static void main(String[] args) {
-    OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
-    TokenSettings tokenSettings = TokenSettings.fromEnvironment(System.getenv());
+    Env env = new Env(System.getenv());
+    OperatorSettings settings = OperatorSettings.fromEnvironment(env);
+    TokenSettings tokenSettings = TokenSettings.fromEnvironment(env);
+    LogSettings logSettings = LogSettings.fromEnvironment(env);
+    try {
+      env.check();
+    } catch (Env.InvalidSettingsException e) {
+      System.err.println("appconnector-operator: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Logging.apply(logSettings);
     KubernetesClient client = new KubernetesClientBuilder().build();
     Clock clock = Clock.systemUTC();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = MetricsRegistry.create();
     ProductMetrics metrics = new ProductMetrics(registry, clock);
     TokenServer tokens = TokenServer.start(client, tokenSettings, clock, metrics::tokenExchange);
     Operator operator = create(client, settings, clock, new Deadlines(), metrics);
@@ -124,11 +155,45 @@ public final class AppConnectorOperator {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot listen on the metrics port " + settings.metricsPort(), e);
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      operator.stop();
-      tokens.close();
-      health.close();
-    }, "shutdown"));
+    Runnable releaseLease = () -> {
+      if (settings.leaderElection()) {
+        Leadership.release(client, settings.operatorNamespace(), settings.instance());
+      }
+    };
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(operator, releaseLease, tokens, health, client),
+        "shutdown"));
     operator.start();
+  }
+
+  /**
+   * SIGTERM: stop reconciling (reconciles under way get {@link #RECONCILE_GRACE}), release the lease
+   * when leading so a follower takes over at once, stop serving tokens and probes. A stop that hangs
+   * is cut short after {@link #SHUTDOWN_LIMIT}.
+   */
+  private static void stop(Operator operator, Runnable releaseLease, TokenServer tokens, HealthServer health,
+      KubernetesClient client) {
+    Thread limit = new Thread(() -> {
+      try {
+        Thread.sleep(SHUTDOWN_LIMIT.toMillis());
+        LoggerFactory.getLogger(AppConnectorOperator.class).error("stopping took over {}s; halting",
+            SHUTDOWN_LIMIT.toSeconds());
+        Runtime.getRuntime().halt(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "shutdown-limit");
+    limit.setDaemon(true);
+    limit.start();
+    long started = System.nanoTime();
+    for (Runnable step : new Runnable[] {operator::stop, releaseLease, tokens::close, health::close,
+        client::close}) {
+      try {
+        step.run();
+      } catch (RuntimeException e) {
+        LoggerFactory.getLogger(AppConnectorOperator.class).warn("while stopping: {}", e.toString());
+      }
+    }
+    LoggerFactory.getLogger(AppConnectorOperator.class).info("stopped in {} ms",
+        (System.nanoTime() - started) / 1_000_000);
   }
 }

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Operator settings, read from the environment (the Helm chart sets them).
@@ -40,6 +39,11 @@ public record OperatorSettings(String tokenUrl, Set<String> watchNamespaces, Str
 
     /** Parses "k=v,k2=v2" and "8443,9443". */
     public static ApiPods parse(String selector, String ports) {
+      return new ApiPods(parseSelector(selector), parsePorts(ports));
+    }
+
+    /** "k=v,k2=v2": at least one pair. */
+    public static Map<String, String> parseSelector(String selector) {
       Map<String, String> labels = new java.util.TreeMap<>();
       for (String pair : selector.split(",")) {
         if (!pair.isBlank()) {
@@ -50,12 +54,20 @@ public record OperatorSettings(String tokenUrl, Set<String> watchNamespaces, Str
           labels.put(kv[0].trim(), kv[1].trim());
         }
       }
+      if (labels.isEmpty()) {
+        throw new IllegalArgumentException("API pods need a non-empty selector");
+      }
+      return Map.copyOf(labels);
+    }
+
+    /** "8443,9443": at least one port from 1 to 65535. */
+    public static List<Integer> parsePorts(String ports) {
       List<Integer> numbers = Arrays.stream(ports.split(",")).map(String::trim).filter(p -> !p.isEmpty())
           .map(Integer::valueOf).toList();
-      if (labels.isEmpty() || numbers.isEmpty()) {
-        throw new IllegalArgumentException("API pods need a non-empty selector and at least one port");
+      if (numbers.isEmpty() || numbers.stream().anyMatch(p -> p < 1 || p > 65535)) {
+        throw new IllegalArgumentException("API pods need at least one port from 1 to 65535");
       }
-      return new ApiPods(Map.copyOf(labels), numbers);
+      return numbers;
     }
   }
 
@@ -65,20 +77,43 @@ public record OperatorSettings(String tokenUrl, Set<String> watchNamespaces, Str
         ApiPods.DEFAULT, 8081, Duration.ofHours(48));
   }
 
+  /**
+   * The settings the environment gives; every malformed one is refused, in one
+   * {@link Env.InvalidSettingsException} that names each variable and what it accepts.
+   */
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
-    String namespaces = env.getOrDefault("WATCH_NAMESPACES", "");
+    Env read = new Env(env);
+    OperatorSettings settings = fromEnvironment(read);
+    read.check();
+    return settings;
+  }
+
+  /** Reads through {@code read} without checking, so one check can cover these and other settings. */
+  public static OperatorSettings fromEnvironment(Env read) {
     return new OperatorSettings(
-        env.getOrDefault("TOKEN_URL", DEFAULT_TOKEN_URL),
-        Arrays.stream(namespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()),
-        env.getOrDefault("OPERATOR_NAMESPACE", "appconnector-system"),
-        Boolean.parseBoolean(env.getOrDefault("LEADER_ELECTION", "false")),
-        env.getOrDefault("HOSTNAME", "appconnector-operator"),
+        read.url("TOKEN_URL", DEFAULT_TOKEN_URL),
+        read.namespaces("WATCH_NAMESPACES"),
+        read.namespace("OPERATOR_NAMESPACE", "appconnector-system"),
+        read.bool("LEADER_ELECTION", false),
+        read.string("HOSTNAME", uniqueInstance()),
         LeaseTimings.DEFAULT,
         true,
-        ApiPods.parse(env.getOrDefault("API_POD_SELECTOR", "app.kubernetes.io/component=api"),
-            env.getOrDefault("API_PORTS", "8443")),
-        Integer.parseInt(env.getOrDefault("METRICS_PORT", "8081")),
-        GoDuration.parse(env.getOrDefault("DEFAULT_UNUSED_CREDENTIAL_LIFETIME", "48h")));
+        new ApiPods(
+            read.parsed("API_POD_SELECTOR", "app.kubernetes.io/component=api",
+                "label pairs key=value separated by commas, such as app.kubernetes.io/component=api",
+                ApiPods::parseSelector),
+            read.parsed("API_PORTS", "8443", "TCP port numbers from 1 to 65535 separated by commas, such as 8443,9443",
+                ApiPods::parsePorts)),
+        read.port("METRICS_PORT", 8081),
+        read.duration("DEFAULT_UNUSED_CREDENTIAL_LIFETIME", "48h", Duration.ofSeconds(1), null));
+  }
+
+  /**
+   * An identity for a replica started without HOSTNAME (outside a cluster): unique per process, so
+   * two such replicas never both believe they hold the lease.
+   */
+  static String uniqueInstance() {
+    return "appconnector-operator-" + java.util.UUID.randomUUID().toString().substring(0, 8);
   }
 
   public OperatorSettings withLeaderElection(String instance, LeaseTimings lease, boolean exitOnLostLeadership) {

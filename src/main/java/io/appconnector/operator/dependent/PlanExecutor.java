@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.appconnector.operator.logic.DeliveredCredentials;
 import io.appconnector.operator.status.Conditions;
+import io.appconnector.operator.status.GitOpsConditions;
 import io.appconnector.operator.status.Times;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -167,7 +168,7 @@ public class PlanExecutor {
     status.phase = plan.phase();
     status.message = plan.message();
     status.observedGeneration = activation.getMetadata().getGeneration();
-    status.conditions = Conditions.merge(previous.conditions, plan.conditions(),
+    status.conditions = Conditions.merge(previous.conditions, GitOpsConditions.forPhase(plan.phase(), plan.conditions()),
         Objects.requireNonNullElse(activation.getMetadata().getGeneration(), 0L), now);
     status.credential = record;
     status.billing = billing(activation, plan, previous.billing, feeRecord, now);

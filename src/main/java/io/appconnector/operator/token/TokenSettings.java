@@ -1,11 +1,9 @@
 package io.appconnector.operator.token;
 
-import io.appconnector.operator.logic.GoDuration;
+import io.appconnector.operator.config.Env;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Settings of the token endpoint, read from the environment.
@@ -41,18 +39,27 @@ public record TokenSettings(int port, String issuer, String audience, Duration k
     watchNamespaces = Set.copyOf(watchNamespaces);
   }
 
+  /** The settings the environment gives; every malformed one is refused, naming the variable. */
   public static TokenSettings fromEnvironment(Map<String, String> env) {
-    String namespaces = env.getOrDefault("WATCH_NAMESPACES", "");
+    Env read = new Env(env);
+    TokenSettings settings = fromEnvironment(read);
+    read.check();
+    return settings;
+  }
+
+  /** Reads through {@code read} without checking, so one check can cover these and other settings. */
+  public static TokenSettings fromEnvironment(Env read) {
+    String tokenUrl = read.url("TOKEN_URL", null);
     return new TokenSettings(
-        Integer.parseInt(env.getOrDefault("TOKEN_PORT", "8080")),
-        env.getOrDefault("TOKEN_ISSUER", issuerOf(env.get("TOKEN_URL"))),
-        env.getOrDefault("TOKEN_AUDIENCE", "appconnector-platform-api"),
-        GoDuration.parse(env.getOrDefault("SIGNING_KEY_ROTATION", "720h")),
-        env.getOrDefault("OPERATOR_NAMESPACE", "appconnector-system"),
-        env.getOrDefault("SIGNING_KEY_SECRET", "appconnector-signing-keys"),
-        env.getOrDefault("INTROSPECTION_SECRET", "appconnector-introspection"),
-        Arrays.stream(namespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()),
-        GoDuration.parse(env.getOrDefault("DEFAULT_ACCESS_TOKEN_LIFETIME", "1h")));
+        read.port("TOKEN_PORT", 8080),
+        read.url("TOKEN_ISSUER", issuerOf(tokenUrl)),
+        read.string("TOKEN_AUDIENCE", "appconnector-platform-api"),
+        read.duration("SIGNING_KEY_ROTATION", "720h", LONGEST_TOKEN_LIFETIME, null),
+        read.namespace("OPERATOR_NAMESPACE", "appconnector-system"),
+        read.objectName("SIGNING_KEY_SECRET", "appconnector-signing-keys"),
+        read.objectName("INTROSPECTION_SECRET", "appconnector-introspection"),
+        read.namespaces("WATCH_NAMESPACES"),
+        read.duration("DEFAULT_ACCESS_TOKEN_LIFETIME", "1h", Duration.ofSeconds(1), LONGEST_TOKEN_LIFETIME));
   }
 
   /** An embedded server on a free port of the loopback interface, with the defaults otherwise. */

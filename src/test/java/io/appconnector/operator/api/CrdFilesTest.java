@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CRDs in crds/ are generated from the Java types. Regenerate them with
+ * The CRDs in crds/ are generated from the Java types (and {@link CrdDescriptions}). Regenerate them with
  * {@code ./mvnw test -Dtest=CrdFilesTest -Dappconnector.updateCrds=true}.
  */
 class CrdFilesTest {
@@ -31,17 +31,53 @@ class CrdFilesTest {
         .generate();
     List<Path> generated = yamlFiles(out);
     assertEquals(3, generated.size(), "one CRD per custom resource type");
+    CrdDescriptions.add(out.resolve("applistings.appconnector.io-v1.yml"), AppListing.class);
+    CrdDescriptions.add(out.resolve("activations.appconnector.io-v1.yml"), Activation.class);
+    CrdDescriptions.add(out.resolve("trustednetworks.appconnector.io-v1.yml"), TrustedNetwork.class);
     Path crds = PROJECT.resolve("crds");
     if (Boolean.getBoolean("appconnector.updateCrds")) {
       Files.createDirectories(crds);
       for (Path file : generated) {
         Files.copy(file, crds.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
+      // The chart's copy, which Helm installs and upgrades (HelmChartTest holds it to crds/).
+      Path chartCrds = PROJECT.resolve("helm/appconnector-operator/files/crds");
+      for (Path file : generated) {
+        Files.copy(file, chartCrds.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
     }
     assertEquals(names(generated), names(yamlFiles(crds)), "crds/ holds exactly the generated files");
     for (Path file : generated) {
       assertEquals(Files.readString(file), Files.readString(crds.resolve(file.getFileName())),
           file.getFileName() + " differs from the Java types; regenerate with -Dappconnector.updateCrds=true");
+    }
+  }
+
+  @Test
+  void kubectlExplainDescribesEveryKindAndField() throws IOException {
+    for (Path file : yamlFiles(PROJECT.resolve("crds"))) {
+      var crd = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(Files.readString(file),
+          io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
+      List<String> undescribed = new java.util.ArrayList<>();
+      for (var version : crd.getSpec().getVersions()) {
+        undescribed(crd.getSpec().getNames().getKind(), version.getSchema().getOpenAPIV3Schema(), undescribed);
+      }
+      assertEquals(List.of(), undescribed, file.getFileName() + ": fields without a description");
+    }
+  }
+
+  static void undescribed(String path, io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps schema,
+      List<String> out) {
+    if (schema.getDescription() == null || schema.getDescription().isBlank()) {
+      out.add(path);
+    }
+    if (schema.getProperties() != null) {
+      schema.getProperties().forEach((name, p) -> undescribed(path + "." + name, p, out));
+    }
+    var items = schema.getItems() == null ? null : schema.getItems().getSchema();
+    if (items != null && items.getProperties() != null) {
+      // kubectl explain shows the list's description, then the fields of its items.
+      items.getProperties().forEach((name, p) -> undescribed(path + "[]." + name, p, out));
     }
   }
 

@@ -46,7 +46,12 @@ public final class ChartRbac {
   }
 
   public List<PolicyRule> clusterRules() {
-    return Chart.one(objects, ClusterRole.class).getRules();
+    return operatorClusterRole().getRules();
+  }
+
+  /** The operator's ClusterRole, named like its ServiceAccount (the others are for people). */
+  public ClusterRole operatorClusterRole() {
+    return Chart.named(objects, ClusterRole.class, serviceAccount().getMetadata().getName());
   }
 
   public List<PolicyRule> namespaceRules() {
@@ -57,7 +62,7 @@ public final class ChartRbac {
   public void install(KubernetesClient admin) {
     List<HasMetadata> rbac = new ArrayList<>();
     rbac.add(serviceAccount());
-    rbac.add(Chart.one(objects, ClusterRole.class));
+    rbac.add(operatorClusterRole());
     rbac.add(Chart.one(objects, ClusterRoleBinding.class));
     rbac.add(Chart.one(objects, Role.class));
     rbac.add(Chart.one(objects, RoleBinding.class));

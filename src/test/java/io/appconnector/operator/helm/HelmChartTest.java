@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -28,6 +29,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -48,9 +50,10 @@ class HelmChartTest {
       "appconnector.io activations/status update",          // status PUT with resourceVersion; first use
       "appconnector.io applistings/status patch",           // the listing's Ready condition
       "appconnector.io applistings,trustednetworks list,watch", // informers
+      "appconnector.io trustednetworks/status patch",       // the Ready condition of TrustedNetworks
       " secrets get,list,watch,create,update,delete",        // delivered, vendor-credential, signing-key Secrets
       " namespaces get,list,watch",                          // tenant annotations and labels
-      "events.k8s.io events create",                         // Events on activations
+      "events.k8s.io events create,patch",                   // Events on activations; repeats as a series
       "networking.k8s.io networkpolicies get,list,watch,create,update,delete", // trusted-network fences
       "authorization.k8s.io selfsubjectrulesreviews create"); // leader election's check of its Lease access
   static final List<String> NAMESPACE_RULES = List.of(
@@ -100,6 +103,8 @@ class HelmChartTest {
     assertEquals("8081", env.get("METRICS_PORT").getValue());
     assertEquals("48h", env.get("DEFAULT_UNUSED_CREDENTIAL_LIFETIME").getValue());
     assertEquals("1h", env.get("DEFAULT_ACCESS_TOKEN_LIFETIME").getValue());
+    assertEquals("info", env.get("LOG_LEVEL").getValue());
+    assertEquals("text", env.get("LOG_FORMAT").getValue());
 
     Container c = operator(d);
     assertEquals(Map.of("token", 8080, "metrics", 8081), c.getPorts().stream()
@@ -154,7 +159,7 @@ class HelmChartTest {
     assertEquals(NS, Chart.one(objects, RoleBinding.class).getMetadata().getNamespace());
     // Watching some tenant namespaces still needs the ClusterRole: credentials go to vendor namespaces.
     assertEquals(rbac.clusterRules(),
-        Chart.one(Chart.render(NS, "watchNamespaces: [tenant-a]"), ClusterRole.class).getRules());
+        Chart.named(Chart.render(NS, "watchNamespaces: [tenant-a]"), ClusterRole.class, Chart.RELEASE).getRules());
   }
 
   @Test
@@ -169,10 +174,13 @@ class HelmChartTest {
         podDisruptionBudget: {minAvailable: 2}
         serviceMonitor: {enabled: true, interval: 15s, labels: {release: prometheus}}
         dashboard: {enabled: true}
+        logging: {level: debug, format: json}
         """);
     Deployment d = Chart.one(objects, Deployment.class);
     assertEquals(3, d.getSpec().getReplicas());
     Map<String, EnvVar> env = env(d);
+    assertEquals("debug", env.get("LOG_LEVEL").getValue());
+    assertEquals("json", env.get("LOG_FORMAT").getValue());
     assertEquals("tenant-a,tenant-b", env.get("WATCH_NAMESPACES").getValue());
     assertEquals("https://tokens.example.com/oauth2/token", env.get("TOKEN_URL").getValue());
     assertEquals("https://tokens.example.com", env.get("TOKEN_ISSUER").getValue());
@@ -208,6 +216,25 @@ class HelmChartTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
+      "image: {digest: 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'}",
+      "extraEnv: [{name: JAVA_TOOL_OPTIONS, value: '-Dhttps.proxyHost=proxy'}]",
+      "extraEnv: [{name: FROM_SECRET, valueFrom: {secretKeyRef: {name: s, key: k}}}]",
+      "extraVolumes: [{name: ca, configMap: {name: ca}}]\\nextraVolumeMounts: [{name: ca, mountPath: /etc/ca, readOnly: true}]",
+      "serviceAccount: {annotations: {iam.gke.io/gcp-service-account: 'op@p.iam.gserviceaccount.com'}}",
+      "service: {type: NodePort, externalTrafficPolicy: Local}",
+      "service: {type: LoadBalancer, externalTrafficPolicy: Cluster, annotations: {a.example.com/b: c}}",
+      "topologySpreadConstraints: [{maxSkew: 2, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway}]",
+      "crds: {enabled: false}",
+      "crds: {keep: false}",
+      "rbac: {userRoles: false}",
+      "prometheusRule: {enabled: true, tokenRefusalRatio: 0.9, reconcileErrorsPerSecond: 0}"})
+  void valuesInsideTheSchemaRender(String values) {
+    String manifests = Chart.template(NS, values.replace("\\n", "\n"));
+    assertTrue(manifests.contains("kind: Deployment"), manifests);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
       "replicas: two                               | replicas: Invalid type. Expected: integer",
       "replicas: -1                                | replicas: Must be greater than or equal to 1",
       "replica: 3                                  | Additional property replica is not allowed",
@@ -223,7 +250,33 @@ class HelmChartTest {
       "resources: {limits: {memory: lots}}         | resources.limits.memory",
       "serviceMonitor: {enabled: yes please}       | serviceMonitor.enabled: Invalid type",
       "token: {url: 'ftp://tokens.example.com'}    | token.url: Does not match pattern",
-      "image: {pullPolicy: Sometimes}              | image.pullPolicy: image.pullPolicy must be one of"})
+      "image: {pullPolicy: Sometimes}              | image.pullPolicy: image.pullPolicy must be one of",
+      "image: {digest: 'sha256:abc'}               | image.digest: Does not match pattern",
+      "image: {digest: 'latest'}                   | image.digest: Does not match pattern",
+      "extraEnv: [{value: x}]                      | extraEnv.0: name is required",
+      "extraEnv: [{name: '1X', value: x}]          | extraEnv.0.name: Does not match pattern",
+      "extraEnv: [{name: X, value: 1}]             | extraEnv.0.value: Invalid type",
+      "extraEnv: {X: y}                            | extraEnv: Invalid type. Expected: array",
+      "extraEnv: [{name: TOKEN_URL, value: x}]     | extraEnv: TOKEN_URL is set by the chart from its values",
+      "extraVolumes: [{emptyDir: {}}]              | extraVolumes.0: name is required",
+      "extraVolumes: [{name: tmp, emptyDir: {}}]   | extraVolumes: the name tmp is the chart's own",
+      "extraVolumeMounts: [{name: a, mountPath: x}] | extraVolumeMounts.0.mountPath: Does not match pattern",
+      "extraVolumeMounts: [{name: a}]              | extraVolumeMounts.0: mountPath is required",
+      "serviceAccount: {annotations: {a: 1}}       | serviceAccount.annotations.a: Invalid type",
+      "serviceAccount: {name: other}               | Additional property name is not allowed",
+      "service: {annotations: [a]}                 | service.annotations: Invalid type",
+      "service: {externalTrafficPolicy: Remote}    | service.externalTrafficPolicy: service.externalTrafficPolicy must be one of",
+      "service: {externalTrafficPolicy: Local}     | service.externalTrafficPolicy needs service.type NodePort or LoadBalancer",
+      "topologySpreadConstraints: [{maxSkew: 1}]   | topologySpreadConstraints.0: topologyKey is required",
+      "topologySpreadConstraints: [{maxSkew: 0, topologyKey: k, whenUnsatisfiable: ScheduleAnyway}] | topologySpreadConstraints.0.maxSkew: Must be greater than or equal to 1",
+      "crds: {enabled: 'yes'}                      | crds.enabled: Invalid type",
+      "crds: {install: true}                       | Additional property install is not allowed",
+      "rbac: {aggregateClusterRoles: 1}            | rbac.aggregateClusterRoles: Invalid type",
+      "prometheusRule: {tokenRefusalRatio: 2}      | prometheusRule.tokenRefusalRatio: Must be less than or equal to 1",
+      "prometheusRule: {for: soon}                 | prometheusRule.for: Does not match pattern",
+      "logging: {level: verbose}                   | logging.level: logging.level must be one of",
+      "logging: {format: xml}                      | logging.format: logging.format must be one of",
+      "extraEnv: [{name: LOG_LEVEL, value: debug}] | extraEnv: LOG_LEVEL is set by the chart from its values"})
   void valuesOutsideTheSchemaAreRefused(String values, String error) {
     Exception e = assertThrows(IllegalStateException.class, () -> Chart.template(NS, values));
     assertTrue(e.getMessage().contains(error), e.getMessage());
@@ -231,15 +284,176 @@ class HelmChartTest {
 
   @Test
   void theChartCarriesTheCrdsByteForByte() throws IOException {
-    var chartCrds = Chart.PATH.resolve("crds");
+    var chartCrds = Chart.PATH.resolve("files/crds");
     try (var files = Files.list(chartCrds)) {
       assertEquals(Crds.files().stream().map(f -> f.getFileName().toString()).toList(),
           files.map(f -> f.getFileName().toString()).sorted().toList(),
-          "helm/appconnector-operator/crds holds exactly the files of crds/ (copy them after regenerating)");
+          "helm/appconnector-operator/files/crds holds exactly the files of crds/ (copy them after regenerating)");
     }
     for (var crd : Crds.files()) {
       assertArrayEquals(Files.readAllBytes(crd), Files.readAllBytes(chartCrds.resolve(crd.getFileName())),
-          crd.getFileName() + " differs from the chart's copy; copy crds/*.yml to helm/appconnector-operator/crds/");
+          crd.getFileName() + " differs from the chart's copy; copy crds/*.yml to helm/appconnector-operator/files/crds/");
     }
+    assertFalse(Files.exists(Chart.PATH.resolve("crds")),
+        "no Helm crds/ directory: Helm would install those once and never upgrade them");
+  }
+
+  @Test
+  void theRenderedCrdsAreTheGeneratedOnesLabelledAndKeptOnUninstall() throws IOException {
+    List<CustomResourceDefinition> rendered = Chart.all(Chart.render(NS, ""), CustomResourceDefinition.class);
+    List<CustomResourceDefinition> generated = new ArrayList<>();
+    for (var file : Crds.files()) {
+      generated.add(Serialization.unmarshal(Files.readString(file), CustomResourceDefinition.class));
+    }
+    assertEquals(generated.stream().map(c -> c.getMetadata().getName()).sorted().toList(),
+        rendered.stream().map(c -> c.getMetadata().getName()).sorted().toList());
+    for (CustomResourceDefinition crd : rendered) {
+      CustomResourceDefinition source = generated.stream()
+          .filter(g -> g.getMetadata().getName().equals(crd.getMetadata().getName())).findFirst().orElseThrow();
+      assertEquals(source.getSpec(), crd.getSpec(), crd.getMetadata().getName() + ": the spec is the generated one");
+      assertEquals("keep", crd.getMetadata().getAnnotations().get("helm.sh/resource-policy"));
+      assertEquals(Chart.RELEASE, crd.getMetadata().getLabels().get("app.kubernetes.io/instance"));
+    }
+    assertTrue(Chart.all(Chart.render(NS, "crds: {keep: false}"), CustomResourceDefinition.class).stream()
+        .allMatch(c -> c.getMetadata().getAnnotations() == null
+            || !c.getMetadata().getAnnotations().containsKey("helm.sh/resource-policy")), "crds.keep: false");
+    assertTrue(Chart.all(Chart.render(NS, "crds: {enabled: false}"), CustomResourceDefinition.class).isEmpty(),
+        "crds.enabled: false renders no CRD");
+  }
+
+  @Test
+  void extraEnvVolumesAnnotationsTopologyAndDigestReachTheObjects() {
+    List<HasMetadata> objects = Chart.render(NS, """
+        image: {repository: registry.example.com/appconnector-operator, tag: "0.1.0",
+                digest: "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}
+        extraEnv:
+          - {name: HTTPS_PROXY, value: "http://proxy.example.com:3128"}
+          - name: EXTRA_FROM_SECRET
+            valueFrom: {secretKeyRef: {name: operator-extra, key: value}}
+        extraVolumes:
+          - name: ca-bundle
+            configMap: {name: corporate-ca}
+        extraVolumeMounts:
+          - {name: ca-bundle, mountPath: /etc/ssl/corporate, readOnly: true}
+        serviceAccount:
+          annotations: {eks.amazonaws.com/role-arn: "arn:aws:iam::123456789012:role/appconnector"}
+        service:
+          type: LoadBalancer
+          externalTrafficPolicy: Local
+          annotations: {service.beta.kubernetes.io/aws-load-balancer-type: nlb}
+        topologySpreadConstraints:
+          - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule}
+        """);
+    Deployment d = Chart.one(objects, Deployment.class);
+    Container c = operator(d);
+    assertEquals("registry.example.com/appconnector-operator:0.1.0@sha256:"
+        + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", c.getImage());
+    Map<String, EnvVar> env = env(d);
+    assertEquals("http://proxy.example.com:3128", env.get("HTTPS_PROXY").getValue());
+    assertEquals("operator-extra", env.get("EXTRA_FROM_SECRET").getValueFrom().getSecretKeyRef().getName());
+    assertEquals("true", env.get("LEADER_ELECTION").getValue(), "the chart's own settings stay");
+    assertEquals(List.of("/tmp", "/etc/ssl/corporate"), c.getVolumeMounts().stream().map(m -> m.getMountPath()).toList());
+    PodSpec pod = d.getSpec().getTemplate().getSpec();
+    assertEquals(List.of("tmp", "ca-bundle"), pod.getVolumes().stream().map(v -> v.getName()).toList());
+    assertEquals("corporate-ca", pod.getVolumes().get(1).getConfigMap().getName());
+    assertEquals("arn:aws:iam::123456789012:role/appconnector",
+        Chart.one(objects, ServiceAccount.class).getMetadata().getAnnotations().get("eks.amazonaws.com/role-arn"));
+    Service s = Chart.one(objects, Service.class);
+    assertEquals("Local", s.getSpec().getExternalTrafficPolicy());
+    assertEquals("nlb", s.getMetadata().getAnnotations().get("service.beta.kubernetes.io/aws-load-balancer-type"));
+    var spread = pod.getTopologySpreadConstraints();
+    assertEquals(List.of("kubernetes.io/hostname", "topology.kubernetes.io/zone"),
+        spread.stream().map(t -> t.getTopologyKey()).toList(), "the default over nodes, then the values' own");
+    assertEquals("DoNotSchedule", spread.get(1).getWhenUnsatisfiable());
+    assertEquals(d.getSpec().getSelector().getMatchLabels(), spread.get(1).getLabelSelector().getMatchLabels(),
+        "a constraint without a labelSelector selects the operator's pods");
+
+    Deployment plain = Chart.one(Chart.render(NS, "spreadAcrossNodes: false"), Deployment.class);
+    assertTrue(plain.getSpec().getTemplate().getSpec().getTopologySpreadConstraints().isEmpty());
+    assertEquals("appconnector-operator:0.1.0", operator(plain).getImage(), "no digest unless set");
+    List<HasMetadata> defaults = Chart.render(NS, "");
+    for (HasMetadata o : List.of(Chart.one(defaults, ServiceAccount.class), Chart.one(defaults, Service.class))) {
+      assertTrue(o.getMetadata().getAnnotations() == null || o.getMetadata().getAnnotations().isEmpty(), o.getKind());
+    }
+  }
+
+  @Test
+  void userClusterRolesLetTenantsManageTheirObjectsAndThePlatformItsListings() {
+    List<HasMetadata> objects = Chart.render(NS, "");
+    ClusterRole edit = Chart.named(objects, ClusterRole.class, "appconnector-operator-tenant-edit");
+    assertEquals(List.of("appconnector.io activations,trustednetworks get,list,watch,create,update,patch,delete,deletecollection"),
+        edit.getRules().stream().map(HelmChartTest::describe).toList(), "no status: that is the operator's");
+    assertEquals("true", edit.getMetadata().getLabels().get("rbac.authorization.k8s.io/aggregate-to-edit"));
+    assertEquals("true", edit.getMetadata().getLabels().get("rbac.authorization.k8s.io/aggregate-to-admin"));
+    ClusterRole view = Chart.named(objects, ClusterRole.class, "appconnector-operator-tenant-view");
+    assertEquals(List.of("appconnector.io activations,trustednetworks get,list,watch"),
+        view.getRules().stream().map(HelmChartTest::describe).toList());
+    assertEquals("true", view.getMetadata().getLabels().get("rbac.authorization.k8s.io/aggregate-to-view"));
+    ClusterRole listings = Chart.named(objects, ClusterRole.class, "appconnector-operator-applisting-editor");
+    assertEquals(List.of("appconnector.io applistings get,list,watch,create,update,patch,delete,deletecollection",
+        "appconnector.io activations,trustednetworks get,list,watch"),
+        listings.getRules().stream().map(HelmChartTest::describe).toList());
+    assertTrue(listings.getMetadata().getLabels().keySet().stream().noneMatch(k -> k.startsWith("rbac.authorization")),
+        "AppListings are cluster-wide: never aggregated into a namespace role");
+
+    ClusterRole unaggregated = Chart.named(Chart.render(NS, "rbac: {aggregateClusterRoles: false}"), ClusterRole.class,
+        "appconnector-operator-tenant-edit");
+    assertTrue(unaggregated.getMetadata().getLabels().keySet().stream().noneMatch(k -> k.startsWith("rbac.authorization")));
+    assertEquals(List.of(Chart.RELEASE), Chart.all(Chart.render(NS, "rbac: {userRoles: false}"), ClusterRole.class).stream()
+        .map(r -> r.getMetadata().getName()).toList(), "only the operator's ClusterRole");
+  }
+
+  @Test
+  void prometheusRuleAlertsOnTheMetricsTheOperatorExports() {
+    assertTrue(Chart.ofKind(Chart.render(NS, ""), "PrometheusRule").isEmpty(), "no PrometheusRule unless asked for");
+    HasMetadata rule = Chart.ofKind(Chart.render(NS, """
+        prometheusRule: {enabled: true, labels: {release: prometheus}, for: 5m, expiryOverdueSeconds: 120}
+        """), "PrometheusRule").orElseThrow();
+    assertEquals("monitoring.coreos.com/v1", rule.getApiVersion());
+    assertEquals("prometheus", rule.getMetadata().getLabels().get("release"));
+    JsonNode rules = Serialization.jsonMapper().valueToTree(rule).path("spec").path("groups").get(0).path("rules");
+    Map<String, JsonNode> byAlert = new java.util.LinkedHashMap<>();
+    rules.forEach(r -> byAlert.put(r.path("alert").asText(), r));
+    assertEquals(List.of("AppConnectorExpiriesFailing", "AppConnectorReconcileErrors", "AppConnectorTokenRefusalsSurging"),
+        List.copyOf(byAlert.keySet()));
+    assertEquals("-min(appconnector_next_expiry_seconds{namespace=\"appconnector-system\"}) > 120",
+        byAlert.get("AppConnectorExpiriesFailing").path("expr").asText());
+    assertTrue(byAlert.get("AppConnectorReconcileErrors").path("expr").asText()
+        .startsWith("sum(rate(operator_sdk_reconciliations_failed_total{namespace=\"appconnector-system\"}[10m]))"));
+    String refusals = byAlert.get("AppConnectorTokenRefusalsSurging").path("expr").asText();
+    assertTrue(refusals.contains("appconnector_token_exchanges_total{namespace=\"appconnector-system\",outcome!=\"issued\"}"),
+        refusals);
+    for (JsonNode r : rules) {
+      assertEquals("5m", r.path("for").asText());
+      assertEquals("warning", r.path("labels").path("severity").asText());
+      assertTrue(r.path("annotations").path("description").asText().contains("{{ $value"),
+          "Prometheus, not Helm, fills in the value: " + r.path("annotations").path("description").asText());
+    }
+  }
+
+  @Test
+  void theReadmesValuesExampleRendersWhatItSays() throws IOException {
+    String readme = Files.readString(Crds.PROJECT.resolve("README.md"));
+    int start = readme.indexOf("```yaml\n", readme.indexOf("For example, a values file")) + "```yaml\n".length();
+    String values = readme.substring(start, readme.indexOf("```", start))
+        .replace("sha256:<digest you pushed>", "sha256:" + "ab".repeat(32));
+    List<HasMetadata> objects = Chart.render(NS, values);
+    Deployment d = Chart.one(objects, Deployment.class);
+    assertEquals("registry.example.com/appconnector-operator:0.1.0@sha256:" + "ab".repeat(32), operator(d).getImage());
+    assertEquals("-XX:+ExitOnOutOfMemoryError", env(d).get("JAVA_TOOL_OPTIONS").getValue());
+    assertEquals("Local", Chart.one(objects, Service.class).getSpec().getExternalTrafficPolicy());
+    assertTrue(Chart.ofKind(objects, "PrometheusRule").isPresent());
+  }
+
+  @Test
+  void notesShowAChartUserWhatToApplyWithoutTheProjectsFiles() {
+    String notes = Chart.notes(NS, "");
+    assertFalse(notes.contains("examples/"), "a chart user has no examples/ directory");
+    assertTrue(notes.contains("kubectl apply -f - <<'YAML'") && notes.contains("kind: AppListing")
+        && notes.contains("kind: Activation"), notes);
+    assertTrue(notes.contains("--clusterrole=appconnector-operator-applisting-editor"), notes);
+    assertTrue(notes.contains("kubectl get appconnector -A"), notes);
+    String withoutCrds = Chart.notes(NS, "crds: {enabled: false}");
+    assertTrue(withoutCrds.contains("--set crds.enabled=true --show-only templates/crds.yaml | kubectl apply"), withoutCrds);
   }
 }

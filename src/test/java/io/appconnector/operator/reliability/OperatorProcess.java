@@ -21,9 +21,10 @@ final class OperatorProcess implements AutoCloseable {
   static OperatorProcess start(Path kubeconfig, Path log, Map<String, String> env) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m",
-        "-Dorg.slf4j.simpleLogger.log.io.javaoperatorsdk.operator.processing.Controller=info",
         "-cp", System.getProperty("java.class.path"), AppConnectorOperator.class.getName())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    // Run as outside a cluster: the identity comes from the process, not from the shell's host name.
+    builder.environment().remove("HOSTNAME");
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
     builder.environment().put("OPERATOR_NAMESPACE", "default");
     builder.environment().put("METRICS_PORT", "0");
@@ -54,6 +55,26 @@ final class OperatorProcess implements AutoCloseable {
       }
     }
     throw new IllegalStateException("no '" + text + "' in " + log + " within " + timeout.toSeconds() + "s");
+  }
+
+  /** SIGTERM, as the kubelet sends it: the shutdown hook runs. */
+  void terminate() {
+    process.destroy();
+  }
+
+  /** Waits for the process to end; false if it is still running after the timeout. */
+  boolean awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  int exitValue() {
+    return process.exitValue();
+  }
+
+  /** The log written after {@code offset}. */
+  String logSince(long offset) throws IOException {
+    String written = Files.readString(log);
+    return written.length() > offset ? written.substring((int) offset) : "";
   }
 
   /** SIGKILL: no shutdown hook, no finally block, no chance to finish a write. */

@@ -42,6 +42,15 @@ public final class RealApiServer implements AutoCloseable {
 
   /** As {@link #start()}, with extra kube-apiserver flags (name to value). */
   public static RealApiServer start(Map<String, String> flags) {
+    return start(flags, true);
+  }
+
+  /** As {@link #start()}, without the project's CRDs: for a test in which something else installs them (Helm). */
+  public static RealApiServer startWithoutCrds() {
+    return start(new LinkedHashMap<>(), false);
+  }
+
+  private static RealApiServer start(Map<String, String> flags, boolean installCrds) {
     Path bin = binaries();
     boolean present = Files.isExecutable(bin.resolve("kube-apiserver")) && Files.isExecutable(bin.resolve("etcd"))
         && Files.isExecutable(bin.resolve("kubectl"));
@@ -63,7 +72,9 @@ public final class RealApiServer implements AutoCloseable {
     KubernetesClient client = new KubernetesClientBuilder()
         .withConfig(Config.fromKubeconfig(server.getKubeConfigYaml())).build();
     try {
-      Crds.install(client, true);
+      if (installCrds) {
+        Crds.install(client, true);
+      }
     } catch (RuntimeException e) {
       client.close();
       server.stop();

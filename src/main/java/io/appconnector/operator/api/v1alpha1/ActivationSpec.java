@@ -1,5 +1,6 @@
 package io.appconnector.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -26,6 +27,7 @@ import java.util.List;
 @ValidationRule(value = "!has(self.scopes) || !has(self.scopes.allowed) || !has(self.scopes.declined) || !self.scopes.allowed.exists(s, s in self.scopes.declined)",
     message = "a scope cannot be both allowed and declined",
     reason = "FieldValueInvalid", fieldPath = ".scopes")
+@JsonClassDescription("What the tenant wants: the listing, its consent, the scopes granted, network security, suspension and the revision of its credentials.")
 public class ActivationSpec {
 
   @Required
@@ -35,8 +37,10 @@ public class ActivationSpec {
   public String listing;
 
   @Required
+  @JsonPropertyDescription("The tenant's consent; without full consent nothing is issued.")
   public Consent consent;
 
+  @JsonPropertyDescription("Which consented scopes the credentials grant.")
   public Scopes scopes;
 
   @Default("Unrestricted")

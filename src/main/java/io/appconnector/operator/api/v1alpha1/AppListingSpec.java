@@ -1,5 +1,6 @@
 package io.appconnector.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -22,6 +23,7 @@ import java.util.List;
 @ValidationRule(value = "oldSelf.lifecycle == 'Draft' || (has(self.dataAccess) ? self.dataAccess : []) == (has(oldSelf.dataAccess) ? oldSelf.dataAccess : [])",
     message = "dataAccess (the requested scopes) can change only while the listing is Draft; set lifecycle: Draft first, then change the scopes",
     reason = "FieldValueForbidden", fieldPath = ".dataAccess")
+@JsonClassDescription("The marketplace entry as the platform team publishes it.")
 public class AppListingSpec {
 
   @Required
@@ -44,6 +46,7 @@ public class AppListingSpec {
   public String moreInfoUrl;
 
   @Required
+  @JsonPropertyDescription("The vendor: its name, contact and the namespace where credentials are delivered.")
   public Vendor vendor;
 
   @Required
@@ -60,6 +63,7 @@ public class AppListingSpec {
   public Lifecycle lifecycle = Lifecycle.Draft;
 
   @Default("Public")
+  @JsonPropertyDescription("Public: every tenant sees the listing. Private: only allowedTenants do.")
   public Visibility visibility = Visibility.Public;
 
   @Size(max = 256)
@@ -70,6 +74,7 @@ public class AppListingSpec {
   @JsonPropertyDescription("PerTenant: one credential pair per tenant. SingleTenant: only one tenant may hold the app.")
   public Installation installation = Installation.PerTenant;
 
+  @JsonPropertyDescription("Whether activating changes the tenant's fees.")
   public Pricing pricing;
 
   @Size(max = 32)
@@ -81,6 +86,7 @@ public class AppListingSpec {
   @JsonPropertyDescription("Platform-built listings only: what the tenant must supply in its vendor-credential Secret.")
   public AuthMethod authMethod;
 
+  @JsonPropertyDescription("Lifetimes of unused credentials and of access tokens.")
   public CredentialPolicy credentialPolicy;
 
   @JsonPropertyDescription("Which API pods TrustedOnly activations of this listing fence, when not the operator's default.")
@@ -107,6 +113,7 @@ public class AppListingSpec {
   public static class Vendor {
     @Required
     @Size(min = 1, max = 100)
+    @JsonPropertyDescription("The vendor's name, shown to tenants.")
     public String name;
 
     @Size(max = 254)
@@ -127,6 +134,7 @@ public class AppListingSpec {
     @JsonPropertyDescription("True when activating changes the tenant's fees; the tenant must accept the fee change.")
     public boolean feeImpact;
 
+    @JsonPropertyDescription("What the fee change is, shown to the tenant at consent.")
     @Size(max = 500)
     public String description;
   }

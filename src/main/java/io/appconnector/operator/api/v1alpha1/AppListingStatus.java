@@ -1,14 +1,17 @@
 package io.appconnector.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What the operator observes of a listing, for the platform team. */
+/** What the operator observed of a listing, for the platform team. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonClassDescription("What the operator observed of the listing.")
 public class AppListingStatus {
+  @JsonPropertyDescription("The metadata.generation this status describes.")
   public Long observedGeneration;
 
   @JsonPropertyDescription("Ready: the listing can serve its activations (Approved, vendor namespace present, "

@@ -1,5 +1,6 @@
 package io.appconnector.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
@@ -11,6 +12,7 @@ import java.util.List;
 @ValidationRule(value = "!has(self.exceptions) || self.exceptions.all(e, !isCIDR(e) || self.cidrs.exists(c, isCIDR(c) && cidr(c).containsCIDR(e)))",
     message = "each exception must lie inside one of cidrs (an exception carves a range out of a trusted network)",
     reason = "FieldValueInvalid", fieldPath = ".exceptions")
+@JsonClassDescription("The trusted networks and the ranges inside them that are not trusted.")
 public class TrustedNetworkSpec {
 
   @Required
@@ -29,5 +31,6 @@ public class TrustedNetworkSpec {
   public List<@Size(min = 1, max = 43) String> exceptions;
 
   @Size(max = 500)
+  @JsonPropertyDescription("What these networks are, for people reading the object.")
   public String description;
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds a pinned `helm` (v3) from the Go module proxy for HelmInstallIT, which installs, upgrades
+# and uninstalls the chart with it against the real kube-apiserver. Installs it where the test looks:
+# $KUBE_API_TEST_DIR/helm/<version>-linux-amd64/helm. Skips the build when that binary already
+# reports the pinned version.
+set -euo pipefail
+
+HELM_VERSION=${HELM_VERSION:-3.19.5}
+TEST_DIR=${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}
+DEST="$TEST_DIR/helm/${HELM_VERSION}-linux-amd64"
+WORK=${KUBE_BINARIES_WORKDIR:-$HOME/.cache/appconnector-kube-build}
+
+installed() {
+  [ -x "$DEST/helm" ] && "$DEST/helm" version --short 2>/dev/null | grep -Eqx "v${HELM_VERSION}(\+.*)?"
+}
+
+if installed; then
+  echo "helm-binary: helm v${HELM_VERSION} already in $DEST"
+  exit 0
+fi
+
+command -v go >/dev/null || export PATH="$PATH:/usr/local/go/bin"
+command -v go >/dev/null || { echo "helm-binary: FAILED: 'go' is not on PATH (nor in /usr/local/go/bin)" >&2; exit 1; }
+start=$(date +%s)
+export CGO_ENABLED=0 GOFLAGS=-mod=mod
+trap 'echo "helm-binary: FAILED while building (see output above)" >&2' ERR
+
+# A wrapper module, as for kube-apiserver: the build uses exactly the versions helm's go.mod pins.
+mkdir -p "$WORK/helm-$HELM_VERSION"
+cd "$WORK/helm-$HELM_VERSION"
+if [ ! -f go.mod ]; then
+  go mod init local.build/helm >/dev/null 2>&1
+  go mod edit -require="helm.sh/helm/v3@v$HELM_VERSION" -tool=helm.sh/helm/v3/cmd/helm
+  go mod tidy
+fi
+go build -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean" \
+  -o out/helm helm.sh/helm/v3/cmd/helm
+
+mkdir -p "$DEST"
+install -m 0755 out/helm "$DEST/helm"
+installed || { echo "helm-binary: FAILED: the installed helm does not report v${HELM_VERSION}" >&2; exit 1; }
+echo "helm-binary: built and installed into $DEST in $(( $(date +%s) - start ))s"
