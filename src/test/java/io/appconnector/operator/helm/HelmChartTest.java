@@ -49,6 +49,7 @@ class HelmChartTest {
   static final List<String> CLUSTER_RULES = List.of(
       "appconnector.io activations get,list,watch,patch",  // informers; fresh read before expiry; finalizer (JSON patch)
       "appconnector.io activations/status update",          // status PUT with resourceVersion; first use
+      "appconnector.io applistings/status patch",           // the listing's Ready condition
       "appconnector.io applistings,trustednetworks list,watch", // informers
       "appconnector.io trustednetworks/status patch",       // the Ready condition of TrustedNetworks
       " secrets get,list,watch,create,update,delete",        // delivered, vendor-credential, signing-key Secrets
