@@ -256,6 +256,9 @@ public class ActivationReconciler implements Reconciler<Activation> {
     }
     Condition ready = Conditions.find(plan.conditions(), Conditions.READY);
     String reason = acted ? plan.event() : ready.getReason();
+    // One line per transition, as the Event says it.
+    log.info("activation {}/{}: {} -> {} ({})", activation.getMetadata().getNamespace(),
+        activation.getMetadata().getName(), before == null ? "new" : before, plan.phase(), reason);
     if (plan.phase() == ActivationStatus.Phase.Active || plan.phase() == ActivationStatus.Phase.Suspended) {
       events.normal(activation, reason, plan.message());
     } else {

@@ -52,7 +52,7 @@ class HelmChartTest {
       "appconnector.io trustednetworks/status patch",       // the Ready condition of TrustedNetworks
       " secrets get,list,watch,create,update,delete",        // delivered, vendor-credential, signing-key Secrets
       " namespaces get,list,watch",                          // tenant annotations and labels
-      "events.k8s.io events create",                         // Events on activations
+      "events.k8s.io events create,patch",                   // Events on activations; repeats as a series
       "networking.k8s.io networkpolicies get,list,watch,create,update,delete", // trusted-network fences
       "authorization.k8s.io selfsubjectrulesreviews create"); // leader election's check of its Lease access
   static final List<String> NAMESPACE_RULES = List.of(
