@@ -42,7 +42,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- else if .Values.token.url }}
 {{- trimSuffix "/oauth2/token" .Values.token.url }}
 {{- else }}
-{{- printf "http://%s.%s.svc:%d" (include "appconnector.fullname" .) .Release.Namespace (int .Values.token.port) }}
+{{- printf "%s://%s.%s.svc:%d" (ternary "http" "https" (eq .Values.token.tls.mode "none")) (include "appconnector.fullname" .) .Release.Namespace (int .Values.token.port) }}
 {{- end }}
 {{- end }}
 
@@ -59,7 +59,13 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if and .Values.service.externalTrafficPolicy (eq .Values.service.type "ClusterIP") }}
 {{- fail "service.externalTrafficPolicy needs service.type NodePort or LoadBalancer (a ClusterIP Service has no external traffic)" }}
 {{- end }}
-{{- $own := list "LEADER_ELECTION" "OPERATOR_NAMESPACE" "WATCH_NAMESPACES" "TOKEN_PORT" "TOKEN_URL" "TOKEN_ISSUER" "TOKEN_AUDIENCE" "SIGNING_KEY_ROTATION" "METRICS_PORT" "API_POD_SELECTOR" "API_PORTS" "DEFAULT_UNUSED_CREDENTIAL_LIFETIME" "DEFAULT_ACCESS_TOKEN_LIFETIME" "LOG_LEVEL" "LOG_FORMAT" "JDK_JAVA_OPTIONS" }}
+{{- if and (eq .Values.token.tls.mode "certManager") (not .Values.token.tls.issuerRef.name) }}
+{{- fail "token.tls.mode certManager needs token.tls.issuerRef.name: the Issuer or ClusterIssuer that signs the endpoint's certificate" }}
+{{- end }}
+{{- if and .Values.token.proxyProtocol (not .Values.token.trustedProxies) }}
+{{- fail "token.proxyProtocol needs token.trustedProxies: the networks of the load balancers that send the PROXY header" }}
+{{- end }}
+{{- $own := list "LEADER_ELECTION" "OPERATOR_NAMESPACE" "WATCH_NAMESPACES" "TOKEN_PORT" "TOKEN_URL" "TOKEN_TLS_SECRET" "TOKEN_PLAIN_HTTP" "TOKEN_TRUSTED_PROXIES" "TOKEN_PROXY_PROTOCOL" "TOKEN_ISSUER" "TOKEN_AUDIENCE" "SIGNING_KEY_ROTATION" "METRICS_PORT" "API_POD_SELECTOR" "API_PORTS" "DEFAULT_UNUSED_CREDENTIAL_LIFETIME" "DEFAULT_ACCESS_TOKEN_LIFETIME" "LOG_LEVEL" "LOG_FORMAT" "JDK_JAVA_OPTIONS" }}
 {{- range .Values.extraEnv }}
 {{- if has .name $own }}
 {{- fail (printf "extraEnv: %s is set by the chart from its values (see values.yaml); set that value instead" .name) }}
@@ -141,4 +147,9 @@ values' own, each without a labelSelector given the pods' selector labels. Takes
 {{- with $constraints }}
 {{- toYaml . }}
 {{- end }}
+{{- end }}
+
+{{/* The token endpoint's TLS Secret. */}}
+{{- define "appconnector.tokenTlsSecret" -}}
+{{- default (printf "%s-token-tls" (include "appconnector.fullname" .)) .Values.token.tls.secretName }}
 {{- end }}

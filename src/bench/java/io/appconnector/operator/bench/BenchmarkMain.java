@@ -22,6 +22,7 @@ import io.javaoperatorsdk.operator.api.config.ConfigurationService;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -47,7 +48,10 @@ import java.util.stream.Collectors;
  * The benchmark harness (issue 10): the operator against the real kube-apiserver and etcd of the
  * test suite, next to a baseline of a plain Fabric8 client making the same writes, in one run.
  *
- * <pre>./mvnw -q -Pbench [-Dbench.n=1000,10000] [-Dbench.scenarios=burst,restart,steady,tokens,expiry]</pre>
+ * <pre>./mvnw -q -Pbench [-Dbench.n=1000,10000] [-Dbench.scenarios=burst,restart,steady,tokens,slowtokens,expiry]</pre>
+ *
+ * {@code slowtokens} is {@code tokens} while 1,000 connections ({@code bench.tokens.slow}) hold the
+ * token port open, each sending a partial request header and a byte every second.
  *
  * Prints a table and writes target/bench/results-&lt;date&gt;.json. Every wait has a timeout, and the
  * API servers and operator processes it starts are stopped on every way out (shutdown hooks too).
@@ -79,6 +83,7 @@ public final class BenchmarkMain {
       d.put("bench.tokens.credentials", "64");
       d.put("bench.tokens.seconds", "20");
       d.put("bench.sign.seconds", "5");
+      d.put("bench.tokens.slow", "1000");
       d.put("bench.jfr", "false");
       // The chart's container: a 512Mi limit (MaxRAM, so the heap is sized as it is there, not from
       // this machine's memory) and the chart's javaOptions.
@@ -247,7 +252,7 @@ public final class BenchmarkMain {
         operator = null;
         run.put("baselineAfter", baseline(api, n, "bl2-", watch));
         burstRows(n, run, rows);
-      } else if (options.has("restart") || options.has("tokens")) {
+      } else if (options.has("restart") || options.has("tokens") || options.has("slowtokens")) {
         log("N=%d: issuing %d activations for the later scenarios (not measured)", n, n);
         Measured m = create(admin, burst, watch, timeoutFor(n));
         run.put("setup", Map.of("activeWithin", m.completed(), "seconds", m.seconds()));
@@ -261,7 +266,10 @@ public final class BenchmarkMain {
         steady(operator, admin, run, rows, watch);
       }
       if (options.has("tokens")) {
-        tokens(operator, admin, run, rows);
+        tokens(operator, admin, run, rows, 0);
+      }
+      if (options.has("slowtokens")) {
+        tokens(operator, admin, run, rows, Integer.parseInt(Options.get("bench.tokens.slow")));
       }
       if (options.has("expiry")) {
         expiry(operator, admin, run, rows, watch);
@@ -592,13 +600,23 @@ public final class BenchmarkMain {
   // ---------------------------------------------------------------------------------------------
   // Token exchanges under concurrent load, against the bare signing rate.
 
-  private void tokens(OperatorUnderTest operator, KubernetesClient admin, Map<String, Object> run, List<Row> rows)
-      throws Exception {
-    log("tokens: starting the token endpoint in the operator process");
-    long t = System.nanoTime();
-    JsonNode endpoint = operator.command("tokens", Duration.ofSeconds(120));
-    double startSeconds = seconds(System.nanoTime() - t);
-    String url = endpoint.get("tokenEndpoint").asText();
+  private String tokenUrl;
+  private double tokenStartSeconds;
+
+  /** {@code slow}: how many slow connections hold the token port meanwhile (0 for none). */
+  private void tokens(OperatorUnderTest operator, KubernetesClient admin, Map<String, Object> run, List<Row> rows,
+      int slow) throws Exception {
+    String name = slow == 0 ? "tokens" : "slowTokens";
+    String label = slow == 0 ? "Tokens" : "Tokens with " + slow + " slow connections";
+    if (tokenUrl == null) {
+      log("tokens: starting the token endpoint in the operator process");
+      long t = System.nanoTime();
+      JsonNode endpoint = operator.command("tokens", Duration.ofSeconds(120));
+      tokenStartSeconds = seconds(System.nanoTime() - t);
+      tokenUrl = endpoint.get("tokenEndpoint").asText();
+    }
+    double startSeconds = tokenStartSeconds;
+    String url = tokenUrl;
     List<TokenLoad.Credential> credentials = new ArrayList<>();
     for (Secret s : admin.secrets().inNamespace(VENDOR_NS).withLabel(DeliveryNames.ROLE, DeliveryNames.ROLE_DELIVERED)
         .list().getItems()) {
@@ -624,8 +642,24 @@ public final class BenchmarkMain {
     // CPU time of the operator process (the server) and of this one (the clients), warm-up included
     double serverCpu0 = cpuSeconds(operator.pid());
     double clientCpu0 = ownCpuSeconds();
-    TokenLoad.Result r = TokenLoad.run(url, credentials, options.tokenClients(), Duration.ofSeconds(3),
-        Duration.ofSeconds(options.tokenSeconds()));
+    io.appconnector.operator.support.SlowClients attackers = null;
+    if (slow > 0) {
+      int port = URI.create(url).getPort();
+      // From 10 loopback addresses (127.0.0.2 to .11), within the per-source connection bound.
+      attackers = io.appconnector.operator.support.SlowClients.open(port,
+          "POST /oauth2/token HTTP/1.1\r\nHost: tokens\r\nX-Slow: ", slow, 10, 1000);
+      log("tokens: %d slow connections open", slow);
+    }
+    TokenLoad.Result r;
+    try {
+      r = TokenLoad.run(url, credentials, options.tokenClients(), Duration.ofSeconds(3),
+          Duration.ofSeconds(options.tokenSeconds()));
+    } finally {
+      if (attackers != null) {
+        attackers.close();
+      }
+    }
+    int slowReconnects = attackers == null ? 0 : attackers.reconnects();
     double serverCpu = cpuSeconds(operator.pid()) - serverCpu0;
     double clientCpu = ownCpuSeconds() - clientCpu0;
     JsonNode after = operator.stats();
@@ -658,7 +692,28 @@ public final class BenchmarkMain {
     tk.put("clientCpuMsPerToken", 1000 * clientCpu / answers);
     tk.put("bareSigningCpuMs", 1000.0 / bare1);
     tk.put("apiWritesDuringLoad", sum(after.get("writes")) - sum(before.get("writes")));
-    run.put("tokens", tk);
+    tk.put("slowConnections", slow);
+    tk.put("slowReconnects", slowReconnects);
+    run.put(name, tk);
+    if (slow > 0) {
+      double p99 = (double) tk.get("p99Ms");
+      long failed = r.refused() + r.errors();
+      rows.add(new Row(label + ": tokens/s (" + r.clients() + " clients)", fmt(rate, "/s"),
+          fmt(bareN, "/s") + " bare ES256", ratio(rate, bareN), ">= 0.7 x bare signing", met(rate >= 0.7 * bareN)));
+      rows.add(new Row(label + ": p50 / p99 latency", fmt((double) tk.get("p50Ms"), "ms") + " / " + fmt(p99, "ms"),
+          "", "", "p99 < 200 ms", met(p99 < 200)));
+      rows.add(new Row(label + ": failed exchanges", String.valueOf(failed), "", "", "0", met(failed == 0)));
+      target(run.get("n"), "with " + slow + " slow connections: tokens/s >= 0.7 x bare ES256 signing rate",
+          rate / bareN, rate >= 0.7 * bareN,
+          String.format(Locale.ROOT, "%.0f tokens/s vs %.0f signatures/s on %d threads", rate, bareN, cpus));
+      target(run.get("n"), "with " + slow + " slow connections: p99 < 200 ms", p99, p99 < 200,
+          String.format(Locale.ROOT, "p99 %.1f ms", p99));
+      target(run.get("n"), "with " + slow + " slow connections: 0 failed exchanges", failed, failed == 0,
+          failed + " refused or failed");
+      log("slow tokens: %.0f tokens/s, p99 %.1f ms, %d failed, %d slow reconnects; bare signing %.0f/s", rate, p99,
+          failed, slowReconnects, bareN);
+      return;
+    }
     rows.add(new Row("Tokens: tokens/s (" + r.clients() + " clients)", fmt(rate, "/s"),
         fmt(bareN, "/s") + " bare ES256", ratio(rate, bareN), ">= 0.5 x bare signing", met(rate >= 0.5 * bareN)));
     rows.add(new Row("Tokens: p50 / p99 latency", fmt((double) tk.get("p50Ms"), "ms") + " / "

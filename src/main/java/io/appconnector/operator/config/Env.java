@@ -158,6 +158,11 @@ public final class Env {
     });
   }
 
+  /** Records a problem of several settings together (each well-formed alone); {@link #check} reports it. */
+  public void refuse(String problem) {
+    problems.add(problem);
+  }
+
   /** Refuses every malformed setting read so far, in one message. */
   public void check() {
     if (!problems.isEmpty()) {

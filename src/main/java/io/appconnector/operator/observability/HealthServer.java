@@ -1,63 +1,74 @@
 package io.appconnector.operator.observability;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.appconnector.operator.http.GuardedHttpServer;
+import io.appconnector.operator.http.HttpAnswer;
+import io.appconnector.operator.http.HttpCall;
+import io.appconnector.operator.http.ServerLimits;
+import io.appconnector.operator.http.TrustedProxies;
 import io.javaoperatorsdk.operator.RuntimeInfo;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * Metrics and probes on their own port: {@code /metrics} (Prometheus text format), {@code /healthz}
- * (liveness: the process answers) and {@code /readyz} (readiness: the operator has started and every
- * informer is healthy). Liveness does not follow the informers, so an API server outage does not
- * restart the pod: the informers reconnect by themselves.
+ * Metrics and probes on their own port and threads: {@code /metrics} (Prometheus text format),
+ * {@code /healthz} (liveness: the process answers) and {@code /readyz} (readiness: the operator has
+ * started and every informer is healthy). Liveness does not follow the informers, so an API server
+ * outage does not restart the pod: the informers reconnect by themselves. The listener has its own
+ * event loop, workers and bounds, so load on the token endpoint never delays a probe.
  */
 public class HealthServer implements AutoCloseable {
-  private final HttpServer server;
+  private static final String TEXT = "text/plain; charset=utf-8";
+  private final GuardedHttpServer server;
+  private final PrometheusMeterRegistry registry;
+  private final Supplier<RuntimeInfo> runtime;
 
   public HealthServer(int port, PrometheusMeterRegistry registry, Supplier<RuntimeInfo> runtime) throws IOException {
-    server = HttpServer.create(new InetSocketAddress(port), 16);
-    server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "health-server");
-      t.setDaemon(true);
-      return t;
-    }));
-    server.createContext("/metrics", x -> {
-      if (!"GET".equals(x.getRequestMethod())) {
-        send(x, 405, "text/plain", "method not allowed\n");
-        return;
-      }
-      send(x, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
-    });
-    server.createContext("/healthz", x -> send(x, 200, "text/plain", "ok\n"));
-    server.createContext("/readyz", x -> {
-      RuntimeInfo info = runtime.get();
-      boolean ready = info != null && info.isStarted() && info.allEventSourcesAreHealthy();
-      send(x, ready ? 200 : 503, "text/plain", ready ? "ready\n" : "not ready: informers starting or unhealthy\n");
-    });
-    server.start();
+    this(port, registry, runtime, ServerLimits.PROBE_DEFAULTS);
+  }
+
+  public HealthServer(int port, PrometheusMeterRegistry registry, Supplier<RuntimeInfo> runtime, ServerLimits limits)
+      throws IOException {
+    this.registry = registry;
+    this.runtime = runtime;
+    try {
+      server = GuardedHttpServer.start(new GuardedHttpServer.Listener("metrics", "0.0.0.0", port, 1, 2, limits,
+          TrustedProxies.NONE, false, null), this::answer,
+          retryAfter -> HttpAnswer.text(503, TEXT, "busy, retry shortly\n"));
+    } catch (IllegalStateException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  private HttpAnswer answer(HttpCall call) {
+    switch (call.path()) {
+      case "/metrics":
+        if (!"GET".equals(call.method())) {
+          return HttpAnswer.text(405, TEXT, "method not allowed\n");
+        }
+        return HttpAnswer.text(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+      case "/healthz":
+        return HttpAnswer.text(200, TEXT, "ok\n");
+      case "/readyz":
+        RuntimeInfo info = runtime.get();
+        boolean ready = info != null && info.isStarted() && info.allEventSourcesAreHealthy();
+        return HttpAnswer.text(ready ? 200 : 503, TEXT, ready ? "ready\n" : "not ready: informers starting or unhealthy\n");
+      default:
+        return HttpAnswer.text(404, TEXT, "not found\n");
+    }
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
-  private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", type);
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+  /** How many connections the listener holds open now. */
+  public int connections() {
+    return server.connections();
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }

@@ -1,23 +1,26 @@
 package io.appconnector.operator.token;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URLDecoder;
+import io.appconnector.operator.http.HttpCall;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
-/** Reads and parses {@code application/x-www-form-urlencoded} request bodies within a size limit. */
+/**
+ * Reads {@code application/x-www-form-urlencoded} request bodies with Netty's decoder; the body's
+ * size was bounded by the listener.
+ */
 public final class FormBody {
   public static final String MEDIA_TYPE = "application/x-www-form-urlencoded";
-  /** Far more than any token or introspection request needs; larger bodies are refused unread. */
+  /** Far more than any token or introspection request needs; larger bodies are refused unparsed. */
   public static final int LIMIT = 16 * 1024;
-  /** How much of an oversized body is read and discarded before answering. */
-  static final long DRAIN_LIMIT = 1024 * 1024;
-  private static final java.util.Set<String> KNOWN =
-      java.util.Set.of("grant_type", "scope", "client_id", "client_secret", "token", "token_type_hint");
+  /** More parameters than any request needs; the decoder stops there. */
+  static final int MAX_PARAMETERS = 64;
+  private static final Set<String> KNOWN =
+      Set.of("grant_type", "scope", "client_id", "client_secret", "token", "token_type_hint");
 
   private FormBody() {
   }
@@ -30,48 +33,19 @@ public final class FormBody {
     }
   }
 
-  /**
-   * Reads the body, stopping as soon as it exceeds the limit. A declared Content-Length over the
-   * limit is refused without reading at all.
-   */
-  public static byte[] read(InputStream in, String contentLength, int limit) throws IOException {
-    if (contentLength != null) {
-      long declared;
-      try {
-        declared = Long.parseLong(contentLength.trim());
-      } catch (NumberFormatException e) {
-        throw OAuthError.invalidRequest("Malformed Content-Length.");
-      }
-      if (declared > limit) {
-        drain(in);
-        throw tooLarge(limit);
-      }
+  /** The checked form of a POST to {@code path}: method, path, content type, size and duplicates. */
+  public static Map<String, String> read(HttpCall call, String path) {
+    if (!path.equals(call.path())) {
+      throw OAuthError.notFound();
     }
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    byte[] buffer = new byte[4096];
-    int n;
-    while ((n = in.read(buffer, 0, Math.min(buffer.length, limit + 1 - body.size()))) > 0) {
-      body.write(buffer, 0, n);
-      if (body.size() > limit) {
-        drain(in);
-        throw tooLarge(limit);
-      }
+    if (!"POST".equals(call.method())) {
+      throw OAuthError.methodNotAllowed("POST");
     }
-    return body.toByteArray();
-  }
-
-  /**
-   * Reads and discards what is left of an oversized body, up to {@link #DRAIN_LIMIT}, so the answer
-   * is not lost to a connection reset while the client is still sending. Beyond that the
-   * connection is dropped after the answer.
-   */
-  static void drain(InputStream in) throws IOException {
-    byte[] sink = new byte[8192];
-    long left = DRAIN_LIMIT;
-    int n;
-    while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
-      left -= n;
+    requireFormContentType(call.header("Content-Type"));
+    if (call.bodyTooLarge()) {
+      throw OAuthError.invalidRequest("The request body exceeds " + LIMIT + " bytes.");
     }
+    return parse(call.body());
   }
 
   /**
@@ -79,27 +53,29 @@ public final class FormBody {
    * without a value counts as omitted.
    */
   public static Map<String, String> parse(byte[] body) {
+    Map<String, List<String>> decoded;
+    try {
+      decoded = new QueryStringDecoder(new String(body, StandardCharsets.UTF_8), StandardCharsets.UTF_8, false,
+          MAX_PARAMETERS, true).parameters();
+    } catch (IllegalArgumentException e) {
+      throw OAuthError.invalidRequest("The request body is not valid form encoding.");
+    }
     Map<String, String> parameters = new LinkedHashMap<>();
-    String text = new String(body, StandardCharsets.UTF_8);
-    for (String pair : text.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      String[] nameValue = pair.split("=", 2);
-      String name = decode(nameValue[0]);
-      String value = nameValue.length == 2 ? decode(nameValue[1]) : "";
-      if (parameters.containsKey(name)) {
+    decoded.forEach((name, values) -> {
+      if (values.size() > 1) {
         throw OAuthError.invalidRequest(shown(name) + " is included more than once.");
       }
-      parameters.put(name, value);
-    }
-    parameters.values().removeIf(String::isEmpty);
+      if (!values.get(0).isEmpty()) {
+        parameters.put(name, values.get(0));
+      }
+    });
     return parameters;
   }
 
+  /** Percent-decoding (with '+' as space) of one form component, as RFC 6749 appendix B asks for Basic credentials. */
   static String decode(String encoded) {
     try {
-      return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+      return QueryStringDecoder.decodeComponent(encoded, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       throw OAuthError.invalidRequest("The request body is not valid form encoding.");
     }
@@ -108,9 +84,5 @@ public final class FormBody {
   /** Only parameter names the server knows are echoed: a name could be anything the client typed. */
   private static String shown(String name) {
     return KNOWN.contains(name) ? "Parameter '" + name + "'" : "A parameter";
-  }
-
-  private static OAuthError tooLarge(int limit) {
-    return OAuthError.invalidRequest("The request body exceeds " + limit + " bytes.");
   }
 }

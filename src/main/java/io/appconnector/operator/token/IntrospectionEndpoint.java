@@ -1,8 +1,8 @@
 package io.appconnector.operator.token;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import io.appconnector.operator.http.HttpAnswer;
+import io.appconnector.operator.http.HttpCall;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.status.Times;
 import java.time.Clock;
@@ -23,38 +23,39 @@ import org.slf4j.LoggerFactory;
  * suspending, expiring, deactivating or reissuing the credential, or narrowing its scopes, ends
  * every token issued for it at once.
  */
-public class IntrospectionEndpoint implements HttpHandler {
+public class IntrospectionEndpoint {
   public static final String PATH = "/oauth2/introspect";
 
   private final ClientDirectory directory;
   private final IntrospectionCallers callers;
   private final Supplier<SigningKeys> keys;
   private final AccessTokens tokens;
-  private final FailureThrottle throttle;
-  private final HttpReplies replies;
+  private final GuessingLimits guessing;
   private final Clock clock;
 
   public IntrospectionEndpoint(ClientDirectory directory, IntrospectionCallers callers, Supplier<SigningKeys> keys,
-      AccessTokens tokens, FailureThrottle throttle, HttpReplies replies, Clock clock) {
+      AccessTokens tokens, GuessingLimits guessing, Clock clock) {
     this.directory = directory;
     this.callers = callers;
     this.keys = keys;
     this.tokens = tokens;
-    this.throttle = throttle;
-    this.replies = replies;
+    this.guessing = guessing;
     this.clock = clock;
   }
 
-  @Override
-  public void handle(HttpExchange exchange) {
+  public HttpAnswer handle(HttpCall call) {
     String caller = null;
     try {
-      Map<String, String> form = TokenEndpoint.readForm(exchange, PATH);
-      ClientAuthentication basic = ClientAuthentication.basic(exchange.getRequestHeaders().get("Authorization"));
+      Map<String, String> form = FormBody.read(call, PATH);
+      ClientAuthentication basic = ClientAuthentication.basic(call.headers("Authorization"));
       if (basic == null) {
         throw OAuthError.invalidClient();
       }
       caller = "introspection:" + basic.clientId();
+      GuessingLimits.Verdict limit = guessing.check(caller, call.source());
+      if (!limit.allowed()) {
+        return TokenEndpoint.tooManyFailures(limit.retryAfter());
+      }
       if (!callers.allows(basic.clientId(), basic.clientSecret())) {
         throw OAuthError.invalidClient();
       }
@@ -62,16 +63,17 @@ public class IntrospectionEndpoint implements HttpHandler {
       if (token == null) {
         throw OAuthError.invalidRequest("token is missing.");
       }
-      throttle.succeeded(caller);
-      replies.json(exchange, 200, introspect(token, clock.instant()));
+      return HttpReplies.json(200, introspect(token, clock.instant()));
     } catch (OAuthError e) {
-      replies.errorLater(exchange, e, caller == null || !e.isClientAuthenticationFailure() ? Duration.ZERO
-          : throttle.failed(caller));
+      if (caller != null && e.isClientAuthenticationFailure()) {
+        guessing.failed(caller, call.source());
+      }
+      return HttpReplies.error(e);
     } catch (RuntimeException e) {
       // Only the type: the request holds a token and a password.
       LoggerFactory.getLogger(IntrospectionEndpoint.class).error("an introspection failed unexpectedly: {}",
           e.getClass().getName());
-      replies.error(exchange, OAuthError.serverError());
+      return HttpReplies.error(OAuthError.serverError());
     }
   }
 

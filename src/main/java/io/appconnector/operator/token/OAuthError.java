@@ -17,22 +17,34 @@ public final class OAuthError extends RuntimeException {
   private final String error;
   private final String allow;
   private final String clientId;
+  private final String reason;
 
-  private OAuthError(int status, String error, String description, String allow, String clientId) {
+  private OAuthError(int status, String error, String description, String allow, String clientId, String reason) {
     super(description, null, false, false);
     this.status = status;
     this.error = error;
     this.allow = allow;
     this.clientId = clientId;
+    this.reason = reason;
   }
 
   private OAuthError(int status, String error, String description, String allow) {
-    this(status, error, description, allow, null);
+    this(status, error, description, allow, null, null);
   }
 
-  /** The same answer, remembering which client ID it refused (for slowing down repeated failures). */
+  /** The same answer, remembering which client ID it refused (for counting repeated failures). */
   public OAuthError withClientId(String refusedClientId) {
-    return new OAuthError(status, error, getMessage(), allow, refusedClientId);
+    return new OAuthError(status, error, getMessage(), allow, refusedClientId, reason);
+  }
+
+  /** The same answer, with the reason the operator's log gives (never the client). */
+  public OAuthError withReason(String why) {
+    return new OAuthError(status, error, getMessage(), allow, clientId, why);
+  }
+
+  /** Why the request was refused, for the log; the error code when nothing more was said. */
+  public String reason() {
+    return reason != null ? reason : error;
   }
 
   /** The client ID a refusal concerns, or null. */

@@ -1,12 +1,13 @@
 package io.appconnector.operator.token;
 
 import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.api.v1alpha1.AppListing;
+import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
 import io.appconnector.operator.usage.FirstUse;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import io.appconnector.operator.http.HttpAnswer;
+import io.appconnector.operator.http.HttpCall;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,24 +24,24 @@ import org.slf4j.LoggerFactory;
  * {@code POST /oauth2/token}: the client credentials grant (RFC 6749 section 4.4). Checks the
  * request's form, finds the client in the caches, asks {@link ExchangeRules}, records a first use
  * before answering, and signs a token. Failed authentications are answered after the delay that
- * {@link FailureThrottle} sets for that client ID.
+ * {@link GuessingLimits} allow for that client ID and source; refusals are logged in aggregate by {@link RefusalLog}.
  */
-public class TokenEndpoint implements HttpHandler {
+public class TokenEndpoint {
   private static final Logger log = LoggerFactory.getLogger(TokenEndpoint.class);
 
   private final KubernetesClient client;
   private final ClientDirectory directory;
   private final Supplier<SigningKeys> keys;
   private final AccessTokens tokens;
-  private final FailureThrottle throttle;
-  private final HttpReplies replies;
+  private final GuessingLimits guessing;
+  private final RefusalLog refusals;
   private final Clock clock;
   private final Duration defaultTokenLifetime;
   private final Consumer<String> outcomes;
   private final AtomicLong firstUsesRecorded = new AtomicLong();
 
   public TokenEndpoint(KubernetesClient client, ClientDirectory directory, Supplier<SigningKeys> keys,
-      AccessTokens tokens, FailureThrottle throttle, HttpReplies replies, Clock clock, Duration defaultTokenLifetime,
+      AccessTokens tokens, GuessingLimits guessing, RefusalLog refusals, Clock clock, Duration defaultTokenLifetime,
       Consumer<String> outcomes) {
     this.defaultTokenLifetime = defaultTokenLifetime;
     this.outcomes = outcomes;
@@ -48,76 +49,76 @@ public class TokenEndpoint implements HttpHandler {
     this.directory = directory;
     this.keys = keys;
     this.tokens = tokens;
-    this.throttle = throttle;
-    this.replies = replies;
+    this.guessing = guessing;
+    this.refusals = refusals;
     this.clock = clock;
   }
 
-  @Override
-  public void handle(HttpExchange exchange) {
+  public HttpAnswer handle(HttpCall call) {
     String clientId = null;
     try {
-      Map<String, String> form = readForm(exchange, TokenSettings.TOKEN_PATH);
-      TokenRequest request = TokenRequest.from(exchange.getRequestHeaders().get("Authorization"), form);
+      Map<String, String> form = FormBody.read(call, TokenSettings.TOKEN_PATH);
+      TokenRequest request = TokenRequest.from(call.headers("Authorization"), form);
       clientId = request.client().clientId();
-      AccessTokens.Issued issued = exchange(request, exchange.getRemoteAddress().getAddress().getAddress());
-      throttle.succeeded(clientId);
+      GuessingLimits.Verdict limit = guessing.check(clientId, call.source());
+      if (!limit.allowed()) {
+        // Refused before the secret is looked at, right or wrong: a guess here teaches nothing.
+        outcomes.accept(TOO_MANY_FAILURES);
+        refusals.refused(clientId, TOO_MANY_FAILURES);
+        return tooManyFailures(limit.retryAfter());
+      }
+      AccessTokens.Issued issued = exchange(request, call.source().getAddress());
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("access_token", issued.token());
       body.put("token_type", "Bearer");
       body.put("expires_in", issued.expiresIn());
       body.put("scope", issued.scope());
-      replies.json(exchange, 200, body);
       outcomes.accept("issued");
+      return HttpReplies.json(200, body);
     } catch (OAuthError e) {
       outcomes.accept(e.error());
       String refused = e.isClientAuthenticationFailure() ? (clientId != null ? clientId : e.clientId()) : null;
-      replies.errorLater(exchange, e, refused == null ? Duration.ZERO : throttle.failed(refused));
+      if (refused != null) {
+        guessing.failed(refused, call.source());
+      }
+      refusals.refused(refused != null ? refused : clientId, e.reason());
+      return HttpReplies.error(e);
     } catch (KubernetesClientException | IllegalStateException e) {
       log.warn("a token exchange could not finish: {}", e.getMessage());
       outcomes.accept("temporarily_unavailable");
-      replies.error(exchange, OAuthError.temporarilyUnavailable());
+      return HttpReplies.error(OAuthError.temporarilyUnavailable());
     } catch (RuntimeException e) {
       // Only the type: nothing of the request (which holds a secret) reaches the log.
       log.error("a token exchange failed unexpectedly: {}", e.getClass().getName());
       outcomes.accept("server_error");
-      replies.error(exchange, OAuthError.serverError());
+      return HttpReplies.error(OAuthError.serverError());
     }
   }
 
-  /** The checked form of a POST to this path: method, path, content type, size and duplicates. */
-  static Map<String, String> readForm(HttpExchange exchange, String path) {
-    if (!path.equals(exchange.getRequestURI().getPath())) {
-      throw OAuthError.notFound();
-    }
-    if (!"POST".equals(exchange.getRequestMethod())) {
-      throw OAuthError.methodNotAllowed("POST");
-    }
-    FormBody.requireFormContentType(exchange.getRequestHeaders().getFirst("Content-Type"));
-    try {
-      return FormBody.parse(FormBody.read(exchange.getRequestBody(),
-          exchange.getRequestHeaders().getFirst("Content-Length"), FormBody.LIMIT));
-    } catch (IOException e) {
-      throw OAuthError.invalidRequest("The request body could not be read.");
-    }
+  /** The outcome (and log reason) of a request refused because its client ID or source failed too often. */
+  public static final String TOO_MANY_FAILURES = "too_many_failures";
+
+  /** 429 with Retry-After: the client ID or the source failed too often; nothing was checked. */
+  static HttpAnswer tooManyFailures(Duration retryAfter) {
+    return HttpReplies.json(429, Map.of("error", OAuthError.INVALID_CLIENT, "error_description",
+        "Too many failed authentications; retry later.")).withHeader("Retry-After",
+        String.valueOf(Math.max(1, retryAfter.toSeconds()))).withHeader("WWW-Authenticate", HttpReplies.REALM);
   }
 
   AccessTokens.Issued exchange(TokenRequest request, byte[] source) {
     Instant now = clock.instant();
     String clientId = request.client().clientId();
     Activation activation = directory.byClientId(clientId);
-    String tenant = activation == null ? null : activation.getMetadata().getNamespace();
+    // The same lookups whether the client is known or not, so neither the time nor the log tells which.
+    String tenant = activation == null ? "" : activation.getMetadata().getNamespace();
+    AppListing listing = directory.listing(activation == null ? "" : activation.getSpec().listing);
+    List<TrustedNetwork> networks = directory.trustedNetworks(tenant);
     ExchangeRules.Verdict verdict = ExchangeRules.decide(clientId, request.client().clientSecret(), activation,
-        activation == null ? null : directory.listing(activation.getSpec().listing),
-        tenant == null ? List.of() : directory.trustedNetworks(tenant), source, now, defaultTokenLifetime);
+        activation == null ? null : listing, activation == null ? List.of() : networks, source, now,
+        defaultTokenLifetime);
     if (!verdict.allowed()) {
-      if (verdict.refusal() == ExchangeRules.Refusal.UNKNOWN_CLIENT) {
-        log.debug("refused a token: unknown client {}", clientId);
-      } else {
-        log.info("refused a token for client {} of {}/{}: {}", clientId, tenant, activation.getMetadata().getName(),
-            verdict.refusal());
-      }
-      throw OAuthError.invalidClient();
+      // Logged in aggregate by the caller; unknown and wrong-secret under one reason, so the log tells no IDs.
+      throw OAuthError.invalidClient().withReason(logReason(verdict.refusal()));
     }
     ExchangeRules.Grant grant = verdict.grant();
     List<String> scopes = request.grantedSubset(grant.scopes());
@@ -125,9 +126,7 @@ public class TokenEndpoint implements HttpHandler {
       // Durable before the token leaves: a token in hand means the expiry of unused credentials has stopped.
       FirstUse.Result recorded = FirstUse.record(client, grant.tenant(), grant.activation(), clientId, now);
       if (recorded == FirstUse.Result.NOT_USABLE) {
-        log.info("refused a token for client {} of {}/{}: the credential was withdrawn meanwhile", clientId,
-            grant.tenant(), grant.activation());
-        throw OAuthError.invalidClient();
+        throw OAuthError.invalidClient().withReason("withdrawn_meanwhile");
       }
       if (recorded == FirstUse.Result.RECORDED) {
         firstUsesRecorded.incrementAndGet();
@@ -135,6 +134,11 @@ public class TokenEndpoint implements HttpHandler {
       }
     }
     return tokens.issue(grant, scopes, keys.get(), now);
+  }
+
+  static String logReason(ExchangeRules.Refusal refusal) {
+    return refusal == ExchangeRules.Refusal.UNKNOWN_CLIENT || refusal == ExchangeRules.Refusal.WRONG_SECRET
+        ? "unknown_client_or_wrong_secret" : refusal.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /** How many first uses this endpoint recorded (the others found one already recorded). */

@@ -1,18 +1,14 @@
 package io.appconnector.operator.token;
 
-import com.sun.net.httpserver.HttpServer;
+import io.appconnector.operator.http.GuardedHttpServer;
+import io.appconnector.operator.http.HttpAnswer;
+import io.appconnector.operator.http.HttpCall;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -25,52 +21,63 @@ import org.slf4j.LoggerFactory;
  */
 public final class TokenServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TokenServer.class);
+  /** Worker threads that run exchanges (cache reads, first-use writes, signing). */
   static final int THREADS = 8;
-  static final int QUEUE = 256;
+  /** Event loops that read and write every connection. */
+  static final int EVENT_LOOPS = 2;
   private static final long ROTATION_CHECK_SECONDS = 60;
-
-  static {
-    // Bound how long one request may take to arrive, so slow senders cannot hold the threads.
-    setIfAbsent("sun.net.httpserver.maxReqTime", "30");
-    setIfAbsent("sun.net.httpserver.maxRspTime", "30");
-    // Without it each small answer waits for the client's delayed ACK (Nagle), about 40 ms.
-    setIfAbsent("sun.net.httpserver.nodelay", "true");
-  }
+  /** How often refusals are reported (one line) and refilled guessing buckets dropped. */
+  static final long REFUSAL_REPORT_SECONDS = 60;
 
   private final TokenSettings settings;
-  private final HttpServer http;
-  private final ThreadPoolExecutor workers;
+  private final GuardedHttpServer http;
   private final ScheduledExecutorService scheduler;
   private final ClientDirectory directory;
   private final SigningKeyStore keys;
   private final IntrospectionCallers callers;
   private final TokenEndpoint tokenEndpoint;
-  private final HttpReplies replies;
+  private final IntrospectionEndpoint introspection;
+  private final WellKnownEndpoints wellKnown;
+  private final GuessingLimits guessing;
+  private final RefusalLog refusals;
+  private final ServingCertificate certificate;
+  private volatile boolean serving;
 
-  private TokenServer(KubernetesClient client, TokenSettings requested, Clock clock, Consumer<String> outcomes)
-      throws IOException {
+  private TokenServer(KubernetesClient client, TokenSettings requested, Clock clock, Consumer<String> outcomes) {
+    certificate = requested.tlsSecret() == null ? null
+        : new ServingCertificate(client, requested.operatorNamespace(), requested.tlsSecret());
     // An embedded server (no issuer configured) listens on loopback only.
-    http = HttpServer.create(requested.issuer() == null
-        ? new InetSocketAddress(InetAddress.getLoopbackAddress(), requested.port())
-        : new InetSocketAddress(requested.port()), 0);
+    http = GuardedHttpServer.start(new GuardedHttpServer.Listener("token", requested.issuer() == null ? "127.0.0.1"
+        : "0.0.0.0", requested.port(), EVENT_LOOPS, THREADS, requested.limits(), requested.proxies(),
+        requested.proxyProtocol(), certificate == null ? null : certificate.load()), this::route,
+        HttpReplies::overloaded);
     settings = requested.issuer() != null ? requested
-        : requested.withIssuer("http://127.0.0.1:" + http.getAddress().getPort());
-    workers = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
-        threads("token-http"));
+        : requested.withIssuer((certificate == null ? "http" : "https") + "://127.0.0.1:" + http.port());
     scheduler = Executors.newSingleThreadScheduledExecutor(threads("token-scheduler"));
     directory = new ClientDirectory(client, settings.watchNamespaces());
     keys = new SigningKeyStore(client, settings, clock);
     callers = new IntrospectionCallers(client, settings);
-    replies = new HttpReplies(scheduler);
-    FailureThrottle throttle = new FailureThrottle(clock);
+    guessing = new GuessingLimits(settings.guessing(), id -> directory.byClientId(id) != null, clock);
+    refusals = new RefusalLog(log::info);
     AccessTokens tokens = new AccessTokens(settings.issuer(), settings.audience());
-    tokenEndpoint = new TokenEndpoint(client, directory, keys::current, tokens, throttle, replies, clock,
+    tokenEndpoint = new TokenEndpoint(client, directory, keys::current, tokens, guessing, refusals, clock,
         settings.defaultTokenLifetime(), outcomes);
-    http.createContext(TokenSettings.TOKEN_PATH, tokenEndpoint);
-    http.createContext(IntrospectionEndpoint.PATH,
-        new IntrospectionEndpoint(directory, callers, keys::current, tokens, throttle, replies, clock));
-    http.createContext("/", new WellKnownEndpoints(settings, keys::current, replies));
-    http.setExecutor(workers);
+    introspection = new IntrospectionEndpoint(directory, callers, keys::current, tokens, guessing, clock);
+    wellKnown = new WellKnownEndpoints(settings, keys::current);
+  }
+
+  /** Until the caches are filled and the keys loaded, every request is answered 503. */
+  private HttpAnswer route(HttpCall call) {
+    if (!serving) {
+      return HttpReplies.error(OAuthError.temporarilyUnavailable()).withHeader("Retry-After", "1");
+    }
+    if (call.path().startsWith(TokenSettings.TOKEN_PATH)) {
+      return tokenEndpoint.handle(call);
+    }
+    if (call.path().startsWith(IntrospectionEndpoint.PATH)) {
+      return introspection.handle(call);
+    }
+    return wellKnown.handle(call);
   }
 
   /**
@@ -86,24 +93,34 @@ public final class TokenServer implements AutoCloseable {
   /** As above, telling {@code outcomes} the result of every exchange ("issued" or the RFC 6749 error code). */
   public static TokenServer start(KubernetesClient client, TokenSettings settings, Clock clock,
       Consumer<String> outcomes) {
-    TokenServer server;
-    try {
-      server = new TokenServer(client, settings, clock, outcomes);
-    } catch (IOException e) {
-      throw new UncheckedIOException("the token endpoint cannot listen on port " + settings.port(), e);
-    }
+    TokenServer server = new TokenServer(client, settings, clock, outcomes);
     try {
       server.directory.start();
       server.keys.start();
+      if (server.certificate != null) {
+        server.certificate.watch(server.http::updateTls);
+      }
+      server.scheduler.scheduleWithFixedDelay(server::report, REFUSAL_REPORT_SECONDS, REFUSAL_REPORT_SECONDS,
+          TimeUnit.SECONDS);
       server.scheduler.scheduleWithFixedDelay(server::checkRotation, ROTATION_CHECK_SECONDS, ROTATION_CHECK_SECONDS,
           TimeUnit.SECONDS);
-      server.http.start();
+      server.serving = true;
     } catch (RuntimeException e) {
       server.close();
       throw e;
     }
     log.info("token endpoint listening on port {} as issuer {}", server.port(), server.settings.issuer());
     return server;
+  }
+
+  private void report() {
+    refusals.flush();
+    guessing.forgetRefilled();
+  }
+
+  /** Refusals counted since the last report, written now as one line (the scheduler does it every minute). */
+  public void reportRefusals() {
+    refusals.flush();
   }
 
   private void checkRotation() {
@@ -115,7 +132,7 @@ public final class TokenServer implements AutoCloseable {
   }
 
   public int port() {
-    return http.getAddress().getPort();
+    return http.port();
   }
 
   public TokenSettings settings() {
@@ -131,16 +148,24 @@ public final class TokenServer implements AutoCloseable {
     return tokenEndpoint.firstUsesRecorded();
   }
 
-  /** How many failure answers are being held back right now. */
-  public int heldBack() {
-    return replies.held();
+  /** How many connections the endpoint holds open now. */
+  public int connections() {
+    return http.connections();
+  }
+
+  /** How many requests or connections were answered 503 because a bound was reached. */
+  public int refusedAtBounds() {
+    return http.refused();
   }
 
   @Override
   public void close() {
-    http.stop(0);
+    http.close();
     scheduler.shutdownNow();
-    workers.shutdownNow();
+    refusals.flush();
+    if (certificate != null) {
+      certificate.close();
+    }
     directory.close();
     keys.close();
     callers.close();
@@ -153,11 +178,5 @@ public final class TokenServer implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     };
-  }
-
-  private static void setIfAbsent(String property, String value) {
-    if (System.getProperty(property) == null) {
-      System.setProperty(property, value);
-    }
   }
 }

@@ -1,6 +1,8 @@
 package io.appconnector.operator.token;
 
 import io.appconnector.operator.config.Env;
+import io.appconnector.operator.http.ServerLimits;
+import io.appconnector.operator.http.TrustedProxies;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -19,9 +21,16 @@ import java.util.Set;
  * @param introspectionSecret the Secret naming who may call the introspection endpoint
  * @param watchNamespaces tenant namespaces whose activations are served; empty for all
  * @param defaultTokenLifetime the access-token lifetime of listings that set none
+ * @param limits deadlines and connection bounds of the listener
+ * @param proxies load balancers whose PROXY protocol or X-Forwarded-For header names the client
+ * @param proxyProtocol whether connections start with a PROXY protocol header (taken from trusted proxies only)
+ * @param tlsSecret the kubernetes.io/tls Secret in the operator namespace to serve HTTPS with; null for plain HTTP
+ * @param guessing failed authentications allowed per client ID and per source address, per replica
  */
 public record TokenSettings(int port, String issuer, String audience, Duration keyRotation, String operatorNamespace,
-    String signingKeySecret, String introspectionSecret, Set<String> watchNamespaces, Duration defaultTokenLifetime) {
+    String signingKeySecret, String introspectionSecret, Set<String> watchNamespaces, Duration defaultTokenLifetime,
+    ServerLimits limits, TrustedProxies proxies, boolean proxyProtocol, String tlsSecret,
+    GuessingLimits.Limits guessing) {
 
   public static final Duration LONGEST_TOKEN_LIFETIME = Duration.ofHours(24);
   public static final String DEFAULT_ISSUER = "http://appconnector-operator.appconnector-system.svc:8080";
@@ -50,6 +59,27 @@ public record TokenSettings(int port, String issuer, String audience, Duration k
   /** Reads through {@code read} without checking, so one check can cover these and other settings. */
   public static TokenSettings fromEnvironment(Env read) {
     String tokenUrl = read.url("TOKEN_URL", null);
+    String tlsSecret = read.string("TOKEN_TLS_SECRET", "").trim();
+    if (!tlsSecret.isEmpty()) {
+      tlsSecret = read.objectName("TOKEN_TLS_SECRET", null);
+    }
+    boolean plain = read.bool("TOKEN_PLAIN_HTTP", false);
+    if (tlsSecret == null || tlsSecret.isEmpty()) {
+      tlsSecret = "";
+      if (!plain) {
+        read.refuse("TOKEN_TLS_SECRET must name the token endpoint's TLS Secret, or TOKEN_PLAIN_HTTP=true must "
+            + "choose plain HTTP explicitly (for example behind a mesh that encrypts)");
+      }
+    } else if (plain) {
+      read.refuse("TOKEN_TLS_SECRET and TOKEN_PLAIN_HTTP=true exclude each other");
+    }
+    TrustedProxies proxies = read.parsed("TOKEN_TRUSTED_PROXIES", "", "CIDRs separated by commas, such as "
+        + "10.0.0.0/8,fd00::/8", TrustedProxies::parse);
+    boolean proxyProtocol = read.bool("TOKEN_PROXY_PROTOCOL", false);
+    if (proxyProtocol && proxies.networks().isEmpty()) {
+      read.refuse("TOKEN_PROXY_PROTOCOL=true needs TOKEN_TRUSTED_PROXIES: the networks of the load balancers that "
+          + "send the PROXY header");
+    }
     return new TokenSettings(
         read.port("TOKEN_PORT", 8080),
         read.url("TOKEN_ISSUER", issuerOf(tokenUrl)),
@@ -59,13 +89,33 @@ public record TokenSettings(int port, String issuer, String audience, Duration k
         read.objectName("SIGNING_KEY_SECRET", "appconnector-signing-keys"),
         read.objectName("INTROSPECTION_SECRET", "appconnector-introspection"),
         read.namespaces("WATCH_NAMESPACES"),
-        read.duration("DEFAULT_ACCESS_TOKEN_LIFETIME", "1h", Duration.ofSeconds(1), LONGEST_TOKEN_LIFETIME));
+        read.duration("DEFAULT_ACCESS_TOKEN_LIFETIME", "1h", Duration.ofSeconds(1), LONGEST_TOKEN_LIFETIME),
+        limits(read), proxies, proxyProtocol, tlsSecret.isEmpty() ? null : tlsSecret,
+        new GuessingLimits.Limits(
+            read.integer("TOKEN_FAILURES_PER_CLIENT_PER_MINUTE", GuessingLimits.Limits.DEFAULT.perClient(), 1,
+                1_000_000, "a whole number of failures from 1"),
+            read.integer("TOKEN_FAILURES_PER_SOURCE_PER_MINUTE", GuessingLimits.Limits.DEFAULT.perSource(), 1,
+                1_000_000, "a whole number of failures from 1"),
+            Duration.ofMinutes(1)));
+  }
+
+  private static ServerLimits limits(Env read) {
+    ServerLimits defaults = ServerLimits.TOKEN_DEFAULTS;
+    String count = "a whole number from 1";
+    return defaults
+        .withConnections(read.integer("TOKEN_MAX_CONNECTIONS", defaults.maxConnections(), 1, 1_000_000, count),
+            read.integer("TOKEN_MAX_CONNECTIONS_PER_SOURCE", defaults.maxConnectionsPerSource(), 1, 1_000_000, count))
+        .withInFlight(read.integer("TOKEN_MAX_IN_FLIGHT", defaults.maxInFlight(), 1, 1_000_000, count),
+            read.integer("TOKEN_MAX_IN_FLIGHT_PER_SOURCE", defaults.maxInFlightPerSource(), 1, 1_000_000, count))
+        .withTimeouts(read.duration("TOKEN_HEADER_TIMEOUT", "5s", Duration.ofMillis(100), Duration.ofMinutes(5)),
+            read.duration("TOKEN_BODY_TIMEOUT", "5s", Duration.ofMillis(100), Duration.ofMinutes(5)));
   }
 
   /** An embedded server on a free port of the loopback interface, with the defaults otherwise. */
   public static TokenSettings embedded(String operatorNamespace) {
     return new TokenSettings(0, null, "appconnector-platform-api", Duration.ofHours(720), operatorNamespace,
-        "appconnector-signing-keys", "appconnector-introspection", Set.of(), ExchangeRules.DEFAULT_TOKEN_LIFETIME);
+        "appconnector-signing-keys", "appconnector-introspection", Set.of(), ExchangeRules.DEFAULT_TOKEN_LIFETIME,
+        ServerLimits.TOKEN_DEFAULTS, TrustedProxies.NONE, false, null, GuessingLimits.Limits.DEFAULT);
   }
 
   /** The issuer that delivered Secrets' tokenUrl implies, so both agree unless TOKEN_ISSUER says otherwise. */
@@ -90,6 +140,28 @@ public record TokenSettings(int port, String issuer, String audience, Duration k
 
   public TokenSettings withIssuer(String newIssuer) {
     return new TokenSettings(port, newIssuer, audience, keyRotation, operatorNamespace, signingKeySecret,
-        introspectionSecret, watchNamespaces, defaultTokenLifetime);
+        introspectionSecret, watchNamespaces, defaultTokenLifetime, limits, proxies, proxyProtocol, tlsSecret, guessing);
+  }
+
+  public TokenSettings withLimits(ServerLimits newLimits) {
+    return new TokenSettings(port, issuer, audience, keyRotation, operatorNamespace, signingKeySecret,
+        introspectionSecret, watchNamespaces, defaultTokenLifetime, newLimits, proxies, proxyProtocol, tlsSecret, guessing);
+  }
+
+  public TokenSettings withProxies(TrustedProxies newProxies, boolean newProxyProtocol) {
+    return new TokenSettings(port, issuer, audience, keyRotation, operatorNamespace, signingKeySecret,
+        introspectionSecret, watchNamespaces, defaultTokenLifetime, limits, newProxies, newProxyProtocol, tlsSecret, guessing);
+  }
+
+  public TokenSettings withGuessing(GuessingLimits.Limits newGuessing) {
+    return new TokenSettings(port, issuer, audience, keyRotation, operatorNamespace, signingKeySecret,
+        introspectionSecret, watchNamespaces, defaultTokenLifetime, limits, proxies, proxyProtocol, tlsSecret,
+        newGuessing);
+  }
+
+  /** Serves HTTPS with the certificate in this Secret of the operator namespace. */
+  public TokenSettings withTls(String secret) {
+    return new TokenSettings(port, issuer, audience, keyRotation, operatorNamespace, signingKeySecret,
+        introspectionSecret, watchNamespaces, defaultTokenLifetime, limits, proxies, proxyProtocol, secret, guessing);
   }
 }

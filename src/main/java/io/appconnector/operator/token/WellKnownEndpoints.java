@@ -1,7 +1,7 @@
 package io.appconnector.operator.token;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import io.appconnector.operator.http.HttpAnswer;
+import io.appconnector.operator.http.HttpCall;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,32 +11,27 @@ import java.util.function.Supplier;
  * {@code GET /.well-known/jwks.json} (the current and previous public keys) and
  * {@code GET /.well-known/oauth-authorization-server} (RFC 8414 metadata); any other path is 404.
  */
-public class WellKnownEndpoints implements HttpHandler {
+public class WellKnownEndpoints {
   public static final String JWKS = "/.well-known/jwks.json";
   public static final String METADATA = "/.well-known/oauth-authorization-server";
 
   private final TokenSettings settings;
   private final Supplier<SigningKeys> keys;
-  private final HttpReplies replies;
 
-  public WellKnownEndpoints(TokenSettings settings, Supplier<SigningKeys> keys, HttpReplies replies) {
+  public WellKnownEndpoints(TokenSettings settings, Supplier<SigningKeys> keys) {
     this.settings = settings;
     this.keys = keys;
-    this.replies = replies;
   }
 
-  @Override
-  public void handle(HttpExchange exchange) {
-    String path = exchange.getRequestURI().getPath();
+  public HttpAnswer handle(HttpCall call) {
+    String path = call.path();
     if (!path.equals(JWKS) && !path.equals(METADATA)) {
-      replies.error(exchange, OAuthError.notFound());
-      return;
+      return HttpReplies.error(OAuthError.notFound());
     }
-    if (!"GET".equals(exchange.getRequestMethod())) {
-      replies.error(exchange, OAuthError.methodNotAllowed("GET"));
-      return;
+    if (!"GET".equals(call.method())) {
+      return HttpReplies.error(OAuthError.methodNotAllowed("GET"));
     }
-    replies.json(exchange, 200, path.equals(JWKS) ? keys.get().publicJwks().toJSONObject(true) : metadata(settings));
+    return HttpReplies.json(200, path.equals(JWKS) ? keys.get().publicJwks().toJSONObject(true) : metadata(settings));
   }
 
   public static Map<String, Object> metadata(TokenSettings settings) {

@@ -16,9 +16,11 @@ import org.junit.jupiter.api.Test;
 
 class SettingsTest {
 
-  /** Reads every setting the operator's main reads, and checks them once, as main does. */
+  /** Reads every setting the operator's main reads, and checks them once, as main does (plain HTTP chosen). */
   static void readAll(Map<String, String> variables) {
-    Env env = new Env(variables);
+    Map<String, String> withChoice = new java.util.HashMap<>(Map.of("TOKEN_PLAIN_HTTP", "true"));
+    withChoice.putAll(variables);
+    Env env = new Env(withChoice);
     OperatorSettings.fromEnvironment(env);
     TokenSettings.fromEnvironment(env);
     LogSettings.fromEnvironment(env);

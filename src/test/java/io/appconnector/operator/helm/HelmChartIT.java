@@ -44,6 +44,8 @@ class HelmChartIT {
       serviceAccount: {annotations: {eks.amazonaws.com/role-arn: "arn:aws:iam::123456789012:role/appconnector"}}
       service: {type: LoadBalancer, externalTrafficPolicy: Local, annotations: {example.com/lb: internal}}
       topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule}]
+      token: {trustedProxies: [10.0.0.0/16], proxyProtocol: true}
+      networkPolicy: {metricsFrom: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}}]}
       """;
 
   /** The PrometheusRule CRD of the Prometheus Operator, cut down to the fields the chart sets. */
@@ -163,7 +165,7 @@ class HelmChartIT {
     List<GenericKubernetesResource> objects = rendered(EVERYTHING_ON);
     assertEquals(List.of("ClusterRole", "ClusterRole", "ClusterRole", "ClusterRole", "ClusterRoleBinding", "ConfigMap",
         "CustomResourceDefinition", "CustomResourceDefinition", "CustomResourceDefinition", "Deployment",
-        "PodDisruptionBudget", "PrometheusRule", "Role", "RoleBinding", "Service", "ServiceAccount", "ServiceMonitor"),
+        "NetworkPolicy", "PodDisruptionBudget", "PrometheusRule", "Role", "RoleBinding", "Service", "ServiceAccount", "ServiceMonitor"),
         objects.stream().map(HasMetadata::getKind).sorted().toList());
     for (GenericKubernetesResource object : objects) {
       // The API server of these tests already has the CRDs: the chart's replace them, as an upgrade would.

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -94,8 +95,10 @@ class HelmChartTest {
     assertEquals("metadata.namespace", env.get("OPERATOR_NAMESPACE").getValueFrom().getFieldRef().getFieldPath());
     assertFalse(env.containsKey("HOSTNAME"), "the pod's name is the replica's identity");
     assertEquals("", env.get("WATCH_NAMESPACES").getValue());
-    assertEquals("http://appconnector-operator.appconnector-system.svc:8080/oauth2/token", env.get("TOKEN_URL").getValue());
-    assertEquals("http://appconnector-operator.appconnector-system.svc:8080", env.get("TOKEN_ISSUER").getValue());
+    assertEquals("https://appconnector-operator.appconnector-system.svc:8080/oauth2/token", env.get("TOKEN_URL").getValue());
+    assertEquals("https://appconnector-operator.appconnector-system.svc:8080", env.get("TOKEN_ISSUER").getValue());
+    assertEquals("appconnector-operator-token-tls", env.get("TOKEN_TLS_SECRET").getValue(), "TLS unless chosen otherwise");
+    assertFalse(env.containsKey("TOKEN_PLAIN_HTTP"));
     assertEquals("app.kubernetes.io/component=api", env.get("API_POD_SELECTOR").getValue());
     assertEquals("8443", env.get("API_PORTS").getValue());
     assertEquals("720h", env.get("SIGNING_KEY_ROTATION").getValue());
@@ -275,10 +278,71 @@ class HelmChartTest {
       "prometheusRule: {for: soon}                 | prometheusRule.for: Does not match pattern",
       "logging: {level: verbose}                   | logging.level: logging.level must be one of",
       "logging: {format: xml}                      | logging.format: logging.format must be one of",
-      "extraEnv: [{name: LOG_LEVEL, value: debug}] | extraEnv: LOG_LEVEL is set by the chart from its values"})
+      "extraEnv: [{name: LOG_LEVEL, value: debug}] | extraEnv: LOG_LEVEL is set by the chart from its values",
+      "token: {tls: {mode: plain}}                 | token.tls.mode: token.tls.mode must be one of",
+      "token: {tls: {mode: certManager}}           | token.tls.mode certManager needs token.tls.issuerRef.name",
+      "token: {trustedProxies: [10.0.0.0]}         | token.trustedProxies.0: Does not match pattern",
+      "token: {proxyProtocol: true}                | token.proxyProtocol needs token.trustedProxies",
+      "extraEnv: [{name: TOKEN_PLAIN_HTTP, value: 'true'}] | extraEnv: TOKEN_PLAIN_HTTP is set by the chart",
+      "networkPolicy: {metricsFrom: {a: b}}        | networkPolicy.metricsFrom: Invalid type"})
   void valuesOutsideTheSchemaAreRefused(String values, String error) {
     Exception e = assertThrows(IllegalStateException.class, () -> Chart.template(NS, values));
     assertTrue(e.getMessage().contains(error), e.getMessage());
+  }
+
+  @Test
+  void theTokenEndpointServesTlsFromACertManagerCertificateOrAUsersSecretAndPlainHttpOnlyWhenChosen() {
+    Map<String, EnvVar> own = env(Chart.one(Chart.render(NS, "token: {tls: {secretName: tokens-tls}}"), Deployment.class));
+    assertEquals("tokens-tls", own.get("TOKEN_TLS_SECRET").getValue());
+    assertTrue(Chart.ofKind(Chart.render(NS, ""), "Certificate").isEmpty(), "no Certificate unless asked for");
+
+    List<HasMetadata> managed = Chart.render(NS, """
+        token:
+          url: https://tokens.example.com/oauth2/token
+          tls: {mode: certManager, issuerRef: {name: platform-ca}, dnsNames: [tokens.example.com]}
+        """);
+    JsonNode certificate = Serialization.jsonMapper().valueToTree(Chart.ofKind(managed, "Certificate").orElseThrow())
+        .path("spec");
+    assertEquals("appconnector-operator-token-tls", certificate.path("secretName").asText());
+    assertEquals("platform-ca", certificate.path("issuerRef").path("name").asText());
+    assertEquals("ClusterIssuer", certificate.path("issuerRef").path("kind").asText());
+    assertEquals(List.of("appconnector-operator", "appconnector-operator.appconnector-system",
+        "appconnector-operator.appconnector-system.svc", "appconnector-operator.appconnector-system.svc.cluster.local",
+        "tokens.example.com"), Serialization.jsonMapper().convertValue(certificate.path("dnsNames"), List.class));
+    assertEquals("appconnector-operator-token-tls", env(Chart.one(managed, Deployment.class)).get("TOKEN_TLS_SECRET")
+        .getValue());
+
+    Map<String, EnvVar> plain = env(Chart.one(Chart.render(NS, "token: {tls: {mode: none}}"), Deployment.class));
+    assertEquals("true", plain.get("TOKEN_PLAIN_HTTP").getValue());
+    assertFalse(plain.containsKey("TOKEN_TLS_SECRET"));
+    assertEquals("http://appconnector-operator.appconnector-system.svc:8080/oauth2/token", plain.get("TOKEN_URL").getValue());
+
+    Map<String, EnvVar> proxied = env(Chart.one(Chart.render(NS,
+        "token: {trustedProxies: [10.0.0.0/16, 'fd00::/8'], proxyProtocol: true}"), Deployment.class));
+    assertEquals("10.0.0.0/16,fd00::/8", proxied.get("TOKEN_TRUSTED_PROXIES").getValue());
+    assertEquals("true", proxied.get("TOKEN_PROXY_PROTOCOL").getValue());
+  }
+
+  @Test
+  void theMetricsPortIsReachableOnlyFromWhatScrapesIt() {
+    NetworkPolicy policy = Chart.one(Chart.render(NS, ""), NetworkPolicy.class);
+    assertEquals(Chart.one(Chart.render(NS, ""), Deployment.class).getSpec().getSelector().getMatchLabels(),
+        policy.getSpec().getPodSelector().getMatchLabels());
+    assertEquals(List.of("Ingress"), policy.getSpec().getPolicyTypes());
+    assertEquals(1, policy.getSpec().getIngress().size(), "by default only the token port is open");
+    assertEquals("token", policy.getSpec().getIngress().get(0).getPorts().get(0).getPort().getStrVal());
+    assertTrue(policy.getSpec().getIngress().get(0).getFrom() == null
+        || policy.getSpec().getIngress().get(0).getFrom().isEmpty(), "to anyone");
+
+    NetworkPolicy scraped = Chart.one(Chart.render(NS, """
+        networkPolicy:
+          metricsFrom: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}}]
+        """), NetworkPolicy.class);
+    var metrics = scraped.getSpec().getIngress().get(1);
+    assertEquals("metrics", metrics.getPorts().get(0).getPort().getStrVal());
+    assertEquals(Map.of("kubernetes.io/metadata.name", "monitoring"),
+        metrics.getFrom().get(0).getNamespaceSelector().getMatchLabels());
+    assertTrue(Chart.all(Chart.render(NS, "networkPolicy: {enabled: false}"), NetworkPolicy.class).isEmpty());
   }
 
   @Test

@@ -29,6 +29,7 @@ final class OperatorProcess implements AutoCloseable {
     builder.environment().put("OPERATOR_NAMESPACE", "default");
     builder.environment().put("METRICS_PORT", "0");
     builder.environment().put("TOKEN_PORT", "0");
+    builder.environment().put("TOKEN_PLAIN_HTTP", "true");
     builder.environment().putAll(env);
     long before = Files.exists(log) ? Files.size(log) : 0;
     OperatorProcess p = new OperatorProcess(builder.start(), log);

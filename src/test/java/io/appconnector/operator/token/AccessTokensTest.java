@@ -111,7 +111,7 @@ class AccessTokensTest {
 
   @Test
   void settingsComeFromTheEnvironmentAndTheRotationMustOutliveTheLongestToken() {
-    TokenSettings defaults = TokenSettings.fromEnvironment(Map.of());
+    TokenSettings defaults = TokenSettings.fromEnvironment(Map.of("TOKEN_PLAIN_HTTP", "true"));
     assertEquals(8080, defaults.port());
     assertEquals(TokenSettings.DEFAULT_ISSUER, defaults.issuer());
     assertEquals(AUDIENCE, defaults.audience());
@@ -119,13 +119,15 @@ class AccessTokensTest {
     assertEquals("appconnector-system", defaults.operatorNamespace());
     TokenSettings set = TokenSettings.fromEnvironment(Map.of("TOKEN_PORT", "9090", "TOKEN_URL",
         "https://auth.example.test/oauth2/token", "TOKEN_AUDIENCE", "api", "SIGNING_KEY_ROTATION", "48h",
-        "OPERATOR_NAMESPACE", "ops", "WATCH_NAMESPACES", "a, b"));
+        "OPERATOR_NAMESPACE", "ops", "WATCH_NAMESPACES", "a, b", "TOKEN_TLS_SECRET", "token-tls"));
     assertEquals("https://auth.example.test", set.issuer(), "the issuer the delivered tokenUrl implies");
     assertEquals("https://auth.example.test/oauth2/token", set.tokenEndpoint());
     assertEquals(Duration.ofHours(48), set.keyRotation());
     assertEquals(java.util.Set.of("a", "b"), set.watchNamespaces());
-    assertEquals("https://issuer.example/", TokenSettings.fromEnvironment(Map.of("TOKEN_ISSUER", "https://issuer.example/"))
+    assertEquals("https://issuer.example/", TokenSettings.fromEnvironment(Map.of("TOKEN_ISSUER", "https://issuer.example/",
+        "TOKEN_PLAIN_HTTP", "true"))
         .issuer() + "/");
-    assertThrows(IllegalArgumentException.class, () -> TokenSettings.fromEnvironment(Map.of("SIGNING_KEY_ROTATION", "23h")));
+    assertThrows(IllegalArgumentException.class, () -> TokenSettings.fromEnvironment(Map.of("SIGNING_KEY_ROTATION", "23h",
+        "TOKEN_PLAIN_HTTP", "true")));
   }
 }

@@ -68,7 +68,11 @@ abstract class TokenScenarios {
 
   /** Another token endpoint sharing the API server, as another operator replica runs one. */
   TokenServer startReplica() {
-    TokenServer started = AppConnectorOperator.startTokenServer(client(), TokenSettings.embedded(operatorNs), clock);
+    return startReplica(TokenSettings.embedded(operatorNs));
+  }
+
+  TokenServer startReplica(TokenSettings settings) {
+    TokenServer started = AppConnectorOperator.startTokenServer(client(), settings, clock);
     servers.add(started);
     return started;
   }
