@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds a pinned `helm` (v3) from the Go module proxy for HelmInstallIT, which installs, upgrades
-# and uninstalls the chart with it against the real kube-apiserver. Installs it where the test looks:
-# $KUBE_API_TEST_DIR/helm/<version>-linux-amd64/helm. Skips the build when that binary already
-# reports the pinned version.
+# Builds the chart's test tools from the Go module proxy:
+# - a pinned `helm` (v3) for HelmInstallIT, which installs, upgrades and uninstalls the chart with it
+#   against the real kube-apiserver, into $KUBE_API_TEST_DIR/helm/<version>-linux-amd64/helm;
+# - .ci/rules-check (Prometheus's rule-file parser, as `promtool check rules`) for the chart's
+#   PrometheusRule, into $KUBE_API_TEST_DIR/helm/rules-check.
+# Skips each build when the installed binary is already the pinned version or built from the same source.
 set -euo pipefail
 
 HELM_VERSION=${HELM_VERSION:-3.19.5}
@@ -14,8 +16,15 @@ installed() {
   [ -x "$DEST/helm" ] && "$DEST/helm" version --short 2>/dev/null | grep -Eqx "v${HELM_VERSION}(\+.*)?"
 }
 
-if installed; then
-  echo "helm-binary: helm v${HELM_VERSION} already in $DEST"
+RULES_SRC=$(cd "$(dirname "$0")/rules-check" && pwd)
+RULES_DEST="$TEST_DIR/helm"
+RULES_STAMP=$(cat "$RULES_SRC/main.go" "$RULES_SRC/go.mod" "$RULES_SRC/go.sum" | sha256sum | cut -c1-16)
+rules_built() {
+  [ -x "$RULES_DEST/rules-check" ] && [ "$(cat "$RULES_DEST/rules-check.stamp" 2>/dev/null)" = "$RULES_STAMP" ]
+}
+
+if installed && rules_built; then
+  echo "helm-binary: helm v${HELM_VERSION} and rules-check already in $TEST_DIR/helm"
   exit 0
 fi
 
@@ -24,6 +33,16 @@ command -v go >/dev/null || { echo "helm-binary: FAILED: 'go' is not on PATH (no
 start=$(date +%s)
 export CGO_ENABLED=0 GOFLAGS=-mod=mod
 trap 'echo "helm-binary: FAILED while building (see output above)" >&2' ERR
+
+if ! rules_built; then
+  mkdir -p "$RULES_DEST"
+  (cd "$RULES_SRC" && GOFLAGS=-mod=readonly go build -trimpath -ldflags "-s -w" -o "$RULES_DEST/rules-check" .)
+  echo "$RULES_STAMP" > "$RULES_DEST/rules-check.stamp"
+  echo "helm-binary: built rules-check into $RULES_DEST in $(( $(date +%s) - start ))s"
+fi
+if installed; then
+  exit 0
+fi
 
 # A wrapper module, as for kube-apiserver: the build uses exactly the versions helm's go.mod pins.
 mkdir -p "$WORK/helm-$HELM_VERSION"

@@ -65,7 +65,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if and .Values.token.proxyProtocol (not .Values.token.trustedProxies) }}
 {{- fail "token.proxyProtocol needs token.trustedProxies: the networks of the load balancers that send the PROXY header" }}
 {{- end }}
-{{- $own := list "LEADER_ELECTION" "OPERATOR_NAMESPACE" "WATCH_NAMESPACES" "TOKEN_PORT" "TOKEN_URL" "TOKEN_TLS_SECRET" "TOKEN_PLAIN_HTTP" "TOKEN_TRUSTED_PROXIES" "TOKEN_PROXY_PROTOCOL" "TOKEN_ISSUER" "TOKEN_AUDIENCE" "SIGNING_KEY_ROTATION" "METRICS_PORT" "API_POD_SELECTOR" "API_PORTS" "DEFAULT_UNUSED_CREDENTIAL_LIFETIME" "DEFAULT_ACCESS_TOKEN_LIFETIME" "JDK_JAVA_OPTIONS" }}
+{{- $own := list "LEADER_ELECTION" "OPERATOR_NAMESPACE" "WATCH_NAMESPACES" "TOKEN_PORT" "TOKEN_URL" "TOKEN_TLS_SECRET" "TOKEN_PLAIN_HTTP" "TOKEN_TRUSTED_PROXIES" "TOKEN_PROXY_PROTOCOL" "TOKEN_ISSUER" "TOKEN_AUDIENCE" "SIGNING_KEY_ROTATION" "METRICS_PORT" "API_POD_SELECTOR" "API_PORTS" "DEFAULT_UNUSED_CREDENTIAL_LIFETIME" "DEFAULT_ACCESS_TOKEN_LIFETIME" "LOG_LEVEL" "LOG_FORMAT" "JDK_JAVA_OPTIONS" }}
 {{- range .Values.extraEnv }}
 {{- if has .name $own }}
 {{- fail (printf "extraEnv: %s is set by the chart from its values (see values.yaml); set that value instead" .name) }}

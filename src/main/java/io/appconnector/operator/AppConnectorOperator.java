@@ -8,15 +8,17 @@ import io.appconnector.operator.dependent.EventRecorder;
 import io.appconnector.operator.dependent.OwnWrites;
 import io.appconnector.operator.dependent.PlanExecutor;
 import io.appconnector.operator.reconciler.ActivationReconciler;
+import io.appconnector.operator.reconciler.AppListingReconciler;
+import io.appconnector.operator.reconciler.ListingReports;
 import io.appconnector.operator.reconciler.Deadlines;
 import io.appconnector.operator.reconciler.LeanStore;
 import io.appconnector.operator.reconciler.TrustedNetworkReconciler;
 import io.appconnector.operator.observability.HealthServer;
 import io.appconnector.operator.observability.Logging;
+import io.appconnector.operator.observability.MetricsRegistry;
 import io.appconnector.operator.observability.ProductMetrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.appconnector.operator.token.TokenServer;
 import io.appconnector.operator.token.TokenSettings;
@@ -78,8 +80,9 @@ public final class AppConnectorOperator {
     PlanExecutor executor = new PlanExecutor(client, new CredentialGenerator(), settings.tokenUrl(), ownWrites,
         settings.operatorNamespace());
     EventRecorder events = new EventRecorder(client, clock, settings.instance());
+    ListingReports reports = new ListingReports();
     operator.register(new ActivationReconciler(clock, executor, events, deadlines, settings.api(),
-        settings.defaultUnusedLifetime(), metrics, ownWrites), c -> {
+        settings.defaultUnusedLifetime(), metrics, ownWrites, reports), c -> {
       c.withName("activation");
       // The reconciler adds its finalizer in the pass that issues credentials and removes it after
       // cleaning up, instead of JOSDK spending a reconcile on adding it.
@@ -99,6 +102,14 @@ public final class AppConnectorOperator {
       } else {
         c.settingNamespaces(settings.watchNamespaces());
       }
+    });
+    // The listings' status for the platform team: Ready, and what stands in the way.
+    operator.register(new AppListingReconciler(clock, reports), c -> {
+      c.withName("applisting");
+      c.withGenerationAware(false);
+      c.withItemStore(LeanStore.withoutManagedFields());
+      c.withRetry(new GenericRetry().setInitialInterval(500).setIntervalMultiplier(2).setMaxInterval(10_000)
+          .withoutMaxAttempts());
     });
     operator.register(new TrustedNetworkReconciler(clock), c -> {
       c.withName("trustednetwork");
@@ -134,7 +145,7 @@ public final class AppConnectorOperator {
     Logging.apply(logSettings);
     KubernetesClient client = new KubernetesClientBuilder().build();
     Clock clock = Clock.systemUTC();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = MetricsRegistry.create();
     ProductMetrics metrics = new ProductMetrics(registry, clock);
     TokenServer tokens = TokenServer.start(client, tokenSettings, clock, metrics::tokenExchange);
     Operator operator = create(client, settings, clock, new Deadlines(), metrics);

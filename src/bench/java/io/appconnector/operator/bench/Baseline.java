@@ -85,18 +85,16 @@ final class Baseline implements AutoCloseable {
       // 2. the delivered Secret, exactly as the operator writes it
       ClientCredentials credentials = generator.generate();
       Instant expiresAt = now.plus(Duration.ofHours(48));
-      ActivationStatus.Credential record = new ActivationStatus.Credential();
-      record.clientId = credentials.clientId();
-      record.verifier = SecretVerifier.create(credentials.clientSecret());
-      record.revision = 0L;
-      record.grantedScopes = new ArrayList<>(List.of("invoices.read"));
-      record.deliveredTo = vendorNamespace + "/" + io.appconnector.operator.logic.DeliveryNames.secretName(withFinalizer);
-      record.issuedAt = Times.formatPrecise(now);
-      record.expiresAt = Times.formatPrecise(expiresAt);
-      DeliveredCredentials delivered = secrets.deliver(withFinalizer.getMetadata().getUid(),
-          DeliveredSecrets.build(vendorNamespace, io.appconnector.operator.logic.DeliveryNames.secretName(withFinalizer),
-              io.appconnector.operator.logic.DeliveredContent.expected(withFinalizer, record,
-                  "http://127.0.0.1:8080/oauth2/token"), credentials.clientSecret()));
+      ActivationStatus.Credential said = new ActivationStatus.Credential();
+      said.clientId = credentials.clientId();
+      said.revision = 0L;
+      said.grantedScopes = List.of("invoices.read");
+      said.issuedAt = Times.formatPrecise(now);
+      said.expiresAt = Times.formatPrecise(expiresAt);
+      DeliveredCredentials delivered = secrets.deliver(withFinalizer.getMetadata().getUid(), DeliveredSecrets.build(
+          vendorNamespace, io.appconnector.operator.logic.DeliveryNames.secretName(withFinalizer),
+          io.appconnector.operator.logic.DeliveredContent.expected(withFinalizer, said,
+              "http://127.0.0.1:8080/oauth2/token"), credentials.clientSecret()));
       // 3. status, a PUT carrying the resourceVersion
       Activation copy = new Activation();
       copy.setMetadata(withFinalizer.getMetadata());

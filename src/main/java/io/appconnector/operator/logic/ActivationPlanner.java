@@ -156,13 +156,16 @@ public final class ActivationPlanner {
     }
     CredentialAction action;
     String event;
+    List<String> differences = List.of();
     if (holding && delivered != null) {
       boolean secretHolds = delivered.clientSecret() != null
           && SecretVerifier.matches(record.verifier, delivered.clientSecret());
       Credential expectedRecord = io.fabric8.kubernetes.client.utils.Serialization.clone(record);
       expectedRecord.grantedScopes = granted;
-      boolean agrees = delivered.location().equals(record.deliveredTo) && DeliveredContent.agrees(
-          DeliveredContent.expected(activation, expectedRecord, in.tokenUrl()), delivered.content());
+      java.util.Map<String, String> expected = DeliveredContent.expected(activation, expectedRecord, in.tokenUrl());
+      boolean agrees = delivered.location().equals(record.deliveredTo)
+          && DeliveredContent.agrees(expected, delivered.content());
+      differences = DeliveredContent.differences(expected, delivered.content());
       if (!secretHolds) {
         // The secret cannot be restored (only its verifier is kept): the same client ID gets a fresh
         // secret, with the recorded expiry, never a later one.
@@ -197,8 +200,22 @@ public final class ActivationPlanner {
         ? "Active: credentials delivered to the vendor as Secret " + where + " and in use since " + record.firstUsedAt + "."
         : "Active: credentials delivered to the vendor as Secret " + where + "; they expire at " + Times.formatPrecise(expiresAt)
             + " unless the vendor exchanges them for a token before then.";
-    return vendorPlan(Phase.Active, message, "CredentialsIssued", true, conditions, action, granted, lifetime, vendorNs,
-        billable, used ? null : expiresAt, event);
+    ActivationPlan plan = vendorPlan(Phase.Active, message, "CredentialsIssued", true, conditions, action, granted,
+        lifetime, vendorNs, billable, used ? null : expiresAt, event);
+    String repaired = "DeliveredSecretRepaired".equals(event)
+        ? "The delivered Secret disagreed with this activation's record in "
+            + (differences.isEmpty() ? "its location" : String.join(", ", differences))
+            + " and was rewritten from the record at " + Times.formatPrecise(now) + "; the secret is unchanged."
+        : "DeliveredSecretReplaced".equals(event)
+            ? "The delivered Secret held a secret this activation's record does not vouch for; the same client ID got a "
+                + "fresh secret at " + Times.formatPrecise(now) + ", with the recorded expiry."
+            : null;
+    if (repaired != null) {
+      // Says what was repaired until the next reconcile that repairs nothing.
+      conditions.replaceAll(c -> CREDENTIALS_ISSUED.equals(c.getType())
+          ? Conditions.of(CREDENTIALS_ISSUED, true, event, repaired) : c);
+    }
+    return plan;
   }
 
   private static ActivationPlan vendorPlan(Phase phase, String message, String reason, boolean issued,

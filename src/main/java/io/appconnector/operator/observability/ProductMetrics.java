@@ -1,6 +1,7 @@
 package io.appconnector.operator.observability;
 
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
+import io.appconnector.operator.token.OAuthError;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,6 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * exchanges by outcome, and seconds until the next credential expiry.
  */
 public class ProductMetrics {
+  /** The outcomes of a token exchange: issued, or the OAuth 2.0 error it was answered with. */
+  public static final List<String> TOKEN_OUTCOMES = List.of("issued", OAuthError.INVALID_REQUEST,
+      OAuthError.INVALID_CLIENT, OAuthError.INVALID_SCOPE, OAuthError.UNSUPPORTED_GRANT_TYPE,
+      OAuthError.TEMPORARILY_UNAVAILABLE, OAuthError.SERVER_ERROR);
+
   private final MeterRegistry registry;
   private final Clock clock;
   private final Map<ResourceID, Phase> phases = new ConcurrentHashMap<>();
@@ -39,6 +46,10 @@ public class ProductMetrics {
         .register(registry);
     revoked = Counter.builder("appconnector.credentials.revoked")
         .description("Credentials withdrawn by suspension or deactivation").register(registry);
+    // Exported from 0, so rate() and alerts see the first exchange of each outcome.
+    for (String outcome : TOKEN_OUTCOMES) {
+      exchanges(outcome);
+    }
   }
 
   public MeterRegistry registry() {
@@ -74,7 +85,13 @@ public class ProductMetrics {
 
   /** One token exchange, by outcome: issued, invalid_client, invalid_request, invalid_scope, ... */
   public void tokenExchange(String outcome) {
-    registry.counter("appconnector.token.exchanges", "outcome", outcome).increment();
+    exchanges(outcome).increment();
+  }
+
+  private Counter exchanges(String outcome) {
+    return Counter.builder("appconnector.token.exchanges")
+        .description("Token exchanges at the token endpoint, by outcome (issued or the OAuth 2.0 error)")
+        .tag("outcome", outcome).register(registry);
   }
 
   double secondsUntilNextExpiry() {

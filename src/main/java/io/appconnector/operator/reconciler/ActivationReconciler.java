@@ -60,9 +60,17 @@ public class ActivationReconciler implements Reconciler<Activation> {
   private final ProductMetrics metrics;
 
   private final Duration defaultLifetime;
+  private final ListingReports reports;
 
   public ActivationReconciler(Clock clock, PlanExecutor executor, EventRecorder events, Deadlines deadlines,
       ApiPods apiPods, Duration defaultLifetime, ProductMetrics metrics, OwnWrites ownWrites) {
+    this(clock, executor, events, deadlines, apiPods, defaultLifetime, metrics, ownWrites, new ListingReports());
+  }
+
+  /** {@code reports} receives, per listing, which activations are Active or blocked. */
+  public ActivationReconciler(Clock clock, PlanExecutor executor, EventRecorder events, Deadlines deadlines,
+      ApiPods apiPods, Duration defaultLifetime, ProductMetrics metrics, OwnWrites ownWrites, ListingReports reports) {
+    this.reports = reports;
     this.ownWrites = ownWrites;
     this.defaultLifetime = defaultLifetime;
     this.metrics = metrics;
@@ -144,6 +152,8 @@ public class ActivationReconciler implements Reconciler<Activation> {
       announce(activation, plan);
       count(plan);
     }
+    reports.report(activation.getSpec().listing, ResourceID.fromResource(activation),
+        plan.phase() == ActivationStatus.Phase.Active, null);
     metrics.observed(ResourceID.fromResource(activation), plan.phase(),
         plan.phase() == ActivationStatus.Phase.Active ? plan.requeueAt() : null);
     Instant next = nextDeadline(plan, outcome.status());
@@ -175,6 +185,7 @@ public class ActivationReconciler implements Reconciler<Activation> {
   /** Drops what the operator keeps in memory about an activation that is going or gone. */
   private void forget(Activation activation) {
     ResourceID id = ResourceID.fromResource(activation);
+    reports.forget(activation.getSpec().listing, id);
     deadlines.set(id, null);
     metrics.removed(id);
   }
@@ -186,6 +197,8 @@ public class ActivationReconciler implements Reconciler<Activation> {
     log.warn("reconcile of {}/{} failed: {}", activation.getMetadata().getNamespace(),
         activation.getMetadata().getName(), report.detail());
     AppListing listing = sources == null ? null : sources.listing(activation);
+    reports.report(activation.getSpec().listing, ResourceID.fromResource(activation), false,
+        report.forPlatform() ? report.reason() : null);
     if (listing != null && report.forPlatform()) {
       events.warning(listing, report.reason(), activation.getMetadata().getNamespace() + "/"
           + activation.getMetadata().getName() + ": " + report.detail());
@@ -256,6 +269,9 @@ public class ActivationReconciler implements Reconciler<Activation> {
     }
     Condition ready = Conditions.find(plan.conditions(), Conditions.READY);
     String reason = acted ? plan.event() : ready.getReason();
+    // One line per transition, as the Event says it.
+    log.info("activation {}/{}: {} -> {} ({})", activation.getMetadata().getNamespace(),
+        activation.getMetadata().getName(), before == null ? "new" : before, plan.phase(), reason);
     if (plan.phase() == ActivationStatus.Phase.Active || plan.phase() == ActivationStatus.Phase.Suspended) {
       events.normal(activation, reason, plan.message());
     } else {

@@ -75,6 +75,10 @@ class ActivationSources {
     listings = new InformerEventSource<>(cached(AppListing.class, LeanStore.withoutManagedFields())
         .withName("listings").withWatchAllNamespaces().withFollowControllerNamespacesChanges(false)
         .withSecondaryToPrimaryMapper(l -> ids(primaries.byIndex(BY_LISTING, l.getMetadata().getName())))
+        // A listing's status (written for the platform team) changes nothing for its activations:
+        // only a new generation (its spec) or its deletion does.
+        .withOnUpdateFilter((l, old) -> !Objects.equals(l.getMetadata().getGeneration(), old.getMetadata().getGeneration())
+            || !Objects.equals(l.getMetadata().getDeletionTimestamp(), old.getMetadata().getDeletionTimestamp()))
         .build(), context);
 
     vendorSecrets = new InformerEventSource<>(cached(Secret.class, LeanStore.keyNamesOnly())

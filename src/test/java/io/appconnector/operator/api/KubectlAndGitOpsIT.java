@@ -152,6 +152,7 @@ class KubectlAndGitOpsIT {
   @CsvSource(delimiter = '|', value = {
       "applistings|spec.category=Payments|applisting.appconnector.io/kc-paywise",
       "applistings|spec.supportedBy=Platform|applisting.appconnector.io/kc-paywise",
+      "applistings|spec.supportedBy=Platform,spec.lifecycle=Approved|applisting.appconnector.io/kc-paywise",
       "activations|status.phase=AwaitingConsent|activation.appconnector.io/no-consent",
       "activations|status.phase=Rejected|activation.appconnector.io/unknown",
       "activations|spec.listing=kc-shop|activation.appconnector.io/shop",

@@ -34,7 +34,9 @@ import java.util.stream.Stream;
 public final class EmbeddedDemo {
   static final String EXPECTED = "examples.appconnector.io/expected-phase";
   static final String EXPECTED_LATER = "examples.appconnector.io/expected-later";
-  static final PrintStream out = System.out;
+  static final Terminal terminal = new Terminal(new PrintStream(
+      new java.io.FileOutputStream(java.io.FileDescriptor.out), true, java.nio.charset.StandardCharsets.UTF_8));
+  static final PrintStream out = terminal.out;
   /** Held so the logger, and its level, is not garbage-collected: the mock server logs every request. */
   static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
@@ -44,6 +46,9 @@ public final class EmbeddedDemo {
   public static void main(String[] args) throws Exception {
     Path project = Crds.PROJECT;
     QUIET.setLevel(java.util.logging.Level.WARNING);
+    Path log = project.resolve("target/demo-operator.log");
+    Files.createDirectories(log.getParent());
+    Terminal.logTo(log);
     KubernetesMockServer server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
         new io.fabric8.mockwebserver.MockWebServer(), new java.util.HashMap<>(),
         new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher(), false);
@@ -61,7 +66,7 @@ public final class EmbeddedDemo {
           "default", false, "embedded-demo");
       Operator operator = AppConnectorOperator.create(client, settings, Clock.systemUTC());
       operator.start();
-      out.println("== Operator started");
+      out.println("== Operator started; its log: " + project.relativize(log));
       apply(client, project.resolve("examples"));
       failures = report(client);
       failures += showFences(client);
@@ -75,8 +80,8 @@ public final class EmbeddedDemo {
     } finally {
       server.destroy();
     }
-    out.println(failures == 0 ? "== Every activation reached the phase its example expects."
-        : "== " + failures + " activation(s) did not reach the expected phase.");
+    out.println(failures == 0 ? "\u2713 Every example did what it expects."
+        : "\u2717 " + failures + " example check(s) failed: see the \u2717 lines above.");
     System.exit(failures == 0 ? 0 : 1);
   }
 
@@ -114,13 +119,11 @@ public final class EmbeddedDemo {
   }
 
   static int report(KubernetesClient client) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(30);
-    while (Instant.now().isBefore(deadline) && !activations(client).stream().allMatch(EmbeddedDemo::settled)) {
-      Thread.sleep(100);
-    }
+    terminal.waitFor("waiting for every activation to settle", Instant.now().plusSeconds(30),
+        () -> activations(client).stream().allMatch(EmbeddedDemo::settled));
     int failures = 0;
     out.println();
-    out.printf("%-32s %-26s %-16s %s%n", "TENANT/ACTIVATION", "PHASE (EXPECTED)", "CLIENT ID", "CREDENTIALS / MESSAGE");
+    out.printf("  %-30s %-26s %s%n", "TENANT/ACTIVATION", "PHASE", "CLIENT ID");
     for (Activation a : activations(client)) {
       ActivationStatus s = a.getStatus();
       String phase = s == null || s.phase == null ? "-" : s.phase.name();
@@ -128,17 +131,22 @@ public final class EmbeddedDemo {
       boolean ok = phase.equals(expected);
       failures += ok ? 0 : 1;
       String clientId = s != null && s.credential != null ? s.credential.clientId : "-";
-      out.printf("%-32s %-26s %-16s %s%n", a.getMetadata().getNamespace() + "/" + a.getMetadata().getName(),
-          phase + (ok ? " (ok)" : " (expected " + expected + ")"), clientId, s == null ? "" : s.message);
+      out.printf("%s %-30s %-26s %s%n", ok ? "\u2713" : "\u2717",
+          a.getMetadata().getNamespace() + "/" + a.getMetadata().getName(),
+          phase + (ok ? "" : " (expected " + expected + ")"), clientId);
+      if (s != null && s.message != null) {
+        out.println("    " + s.message);
+      }
       if (s != null && s.credential != null && s.credential.deliveredTo != null) {
-        out.printf("%-32s %-26s %-16s delivered to Secret %s, scopes %s%n", "", "", "", s.credential.deliveredTo,
-            s.credential.grantedScopes);
+        out.println("    delivered to Secret " + s.credential.deliveredTo + ", scopes " + s.credential.grantedScopes);
       }
       if (s != null && s.billing != null && s.billing.state == ActivationStatus.BillingState.FeeChangePending) {
-        out.printf("%-32s %-26s %-16s fee change pending from %s (record ConfigMap %s)%n", "", "", "",
-            s.billing.effectiveFrom, s.billing.record);
+        out.println("    fee change pending from " + s.billing.effectiveFrom + " (record ConfigMap " + s.billing.record + ")");
       }
     }
+    out.println();
+    out.println(failures == 0 ? "\u2713 every activation reached the phase its example expects (" + EXPECTED + ")"
+        : "\u2717 " + failures + " activation(s) did not reach the phase their example expects (" + EXPECTED + ")");
     out.println();
     return failures;
   }
@@ -180,18 +188,19 @@ public final class EmbeddedDemo {
       }
       Instant expiresAt = Instant.parse(a.getStatus().credential.expiresAt);
       String id = a.getMetadata().getNamespace() + "/" + a.getMetadata().getName();
-      out.println("== Waiting for " + id + " to expire at " + expiresAt + " (nobody used its credentials) ...");
+      out.println("== Waiting for " + id + " to expire at " + expiresAt + " (nobody used its credentials)");
       Instant giveUp = expiresAt.plusSeconds(10);
-      Activation now = a;
-      while (Instant.now().isBefore(giveUp) && String.valueOf(now.getStatus().phase).equals("Active")) {
-        Thread.sleep(200);
-        now = client.resources(Activation.class).inNamespace(a.getMetadata().getNamespace())
-            .withName(a.getMetadata().getName()).get();
-      }
+      java.util.concurrent.atomic.AtomicReference<Activation> seen = new java.util.concurrent.atomic.AtomicReference<>(a);
+      terminal.waitFor(id + " expires", giveUp, () -> {
+        seen.set(client.resources(Activation.class).inNamespace(a.getMetadata().getNamespace())
+            .withName(a.getMetadata().getName()).get());
+        return !"Active".equals(String.valueOf(seen.get().getStatus().phase));
+      });
+      Activation now = seen.get();
       Phase phase = now.getStatus().phase;
       boolean ok = later.equals(String.valueOf(phase));
       failures += ok ? 0 : 1;
-      out.println("== " + id + " is now " + phase + " (at " + now.getStatus().credential.expiredAt
+      out.println((ok ? "\u2713 " : "\u2717 ") + id + " is now " + phase + (ok ? "" : " (expected " + later + ")") + " (at " + now.getStatus().credential.expiredAt
           + ", deadline " + expiresAt + ", " + Duration.between(expiresAt,
           Instant.parse(now.getStatus().credential.expiredAt == null ? Instant.now().toString()
               : now.getStatus().credential.expiredAt)).toMillis() + " ms after it)");
@@ -199,7 +208,7 @@ public final class EmbeddedDemo {
       boolean secretGone = client.secrets().inAnyNamespace().withLabel("appconnector.io/activation",
           a.getMetadata().getName()).list().getItems().stream()
           .noneMatch(s -> a.getMetadata().getNamespace().equals(s.getMetadata().getLabels().get("appconnector.io/tenant")));
-      out.println("   delivered Secret removed: " + secretGone);
+      out.println((secretGone ? "\u2713" : "\u2717") + "  delivered Secret removed: " + secretGone);
       failures += secretGone ? 0 : 1;
     }
     return failures;

@@ -1,6 +1,7 @@
 package io.appconnector.operator.helm;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.TemplateCommand;
 import io.appconnector.operator.support.Crds;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The chart in helm/appconnector-operator, rendered with Helm's own library (helm-java), as Fabric8 objects. */
 public final class Chart {
@@ -23,35 +25,29 @@ public final class Chart {
 
   /** The manifests `helm template` prints for these values (YAML, as in a values file; empty for the defaults). */
   public static String template(String namespace, String valuesYaml) {
-    Path values = null;
-    try {
+    return withValuesFile(valuesYaml, values -> {
       TemplateCommand command = new Helm(PATH).template().withName(RELEASE).withNamespace(namespace);
-      if (!valuesYaml.isBlank()) {
-        values = Files.createTempFile("appconnector-values", ".yaml");
-        Files.writeString(values, valuesYaml);
-        command.withValuesFile(values);
-      }
-      return command.call();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      if (values != null) {
-        values.toFile().delete();
-      }
-    }
+      return values == null ? command.call() : command.withValuesFile(values).call();
+    });
   }
 
   /** What `helm install` prints for these values (a client-only dry run): the release and its NOTES. */
   public static String notes(String namespace, String valuesYaml) {
+    return withValuesFile(valuesYaml, values -> {
+      InstallCommand command = new Helm(PATH).install().withName(RELEASE).withNamespace(namespace).clientOnly().dryRun();
+      return (values == null ? command : command.withValuesFile(values)).call().getOutput();
+    });
+  }
+
+  /** Runs {@code helm} with the values in a temporary file (null for none), deleted afterwards. */
+  private static String withValuesFile(String valuesYaml, Function<Path, String> helm) {
     Path values = null;
     try {
-      var command = new Helm(PATH).install().withName(RELEASE).withNamespace(namespace).clientOnly().dryRun();
       if (!valuesYaml.isBlank()) {
         values = Files.createTempFile("appconnector-values", ".yaml");
         Files.writeString(values, valuesYaml);
-        command.withValuesFile(values);
       }
-      return command.call().getOutput();
+      return helm.apply(values);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

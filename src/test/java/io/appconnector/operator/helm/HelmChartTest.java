@@ -49,11 +49,12 @@ class HelmChartTest {
   static final List<String> CLUSTER_RULES = List.of(
       "appconnector.io activations get,list,watch,patch",  // informers; fresh read before expiry; finalizer (JSON patch)
       "appconnector.io activations/status update",          // status PUT with resourceVersion; first use
+      "appconnector.io applistings/status patch",           // the listing's Ready condition
       "appconnector.io applistings,trustednetworks list,watch", // informers
       "appconnector.io trustednetworks/status patch",       // the Ready condition of TrustedNetworks
       " secrets get,list,watch,create,update,delete",        // delivered, vendor-credential, signing-key Secrets
       " namespaces get,list,watch",                          // tenant annotations and labels
-      "events.k8s.io events create",                         // Events on activations
+      "events.k8s.io events create,patch",                   // Events on activations; repeats as a series
       "networking.k8s.io networkpolicies get,list,watch,create,update,delete", // trusted-network fences
       "authorization.k8s.io selfsubjectrulesreviews create"); // leader election's check of its Lease access
   static final List<String> NAMESPACE_RULES = List.of(
@@ -105,6 +106,8 @@ class HelmChartTest {
     assertEquals("8081", env.get("METRICS_PORT").getValue());
     assertEquals("48h", env.get("DEFAULT_UNUSED_CREDENTIAL_LIFETIME").getValue());
     assertEquals("1h", env.get("DEFAULT_ACCESS_TOKEN_LIFETIME").getValue());
+    assertEquals("info", env.get("LOG_LEVEL").getValue());
+    assertEquals("text", env.get("LOG_FORMAT").getValue());
 
     Container c = operator(d);
     assertEquals(Map.of("token", 8080, "metrics", 8081), c.getPorts().stream()
@@ -174,10 +177,13 @@ class HelmChartTest {
         podDisruptionBudget: {minAvailable: 2}
         serviceMonitor: {enabled: true, interval: 15s, labels: {release: prometheus}}
         dashboard: {enabled: true}
+        logging: {level: debug, format: json}
         """);
     Deployment d = Chart.one(objects, Deployment.class);
     assertEquals(3, d.getSpec().getReplicas());
     Map<String, EnvVar> env = env(d);
+    assertEquals("debug", env.get("LOG_LEVEL").getValue());
+    assertEquals("json", env.get("LOG_FORMAT").getValue());
     assertEquals("tenant-a,tenant-b", env.get("WATCH_NAMESPACES").getValue());
     assertEquals("https://tokens.example.com/oauth2/token", env.get("TOKEN_URL").getValue());
     assertEquals("https://tokens.example.com", env.get("TOKEN_ISSUER").getValue());
@@ -271,6 +277,9 @@ class HelmChartTest {
       "rbac: {aggregateClusterRoles: 1}            | rbac.aggregateClusterRoles: Invalid type",
       "prometheusRule: {tokenRefusalRatio: 2}      | prometheusRule.tokenRefusalRatio: Must be less than or equal to 1",
       "prometheusRule: {for: soon}                 | prometheusRule.for: Does not match pattern",
+      "logging: {level: verbose}                   | logging.level: logging.level must be one of",
+      "logging: {format: xml}                      | logging.format: logging.format must be one of",
+      "extraEnv: [{name: LOG_LEVEL, value: debug}] | extraEnv: LOG_LEVEL is set by the chart from its values",
       "token: {tls: {mode: plain}}                 | token.tls.mode: token.tls.mode must be one of",
       "token: {tls: {mode: certManager}}           | token.tls.mode certManager needs token.tls.issuerRef.name",
       "token: {trustedProxies: [10.0.0.0]}         | token.trustedProxies.0: Does not match pattern",
@@ -507,6 +516,7 @@ class HelmChartTest {
     assertTrue(notes.contains("kubectl apply -f - <<'YAML'") && notes.contains("kind: AppListing")
         && notes.contains("kind: Activation"), notes);
     assertTrue(notes.contains("--clusterrole=appconnector-operator-applisting-editor"), notes);
+    assertTrue(notes.contains("kubectl get appconnector -A"), notes);
     String withoutCrds = Chart.notes(NS, "crds: {enabled: false}");
     assertTrue(withoutCrds.contains("--set crds.enabled=true --show-only templates/crds.yaml | kubectl apply"), withoutCrds);
   }

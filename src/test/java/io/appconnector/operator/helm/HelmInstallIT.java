@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.appconnector.operator.support.Await;
 import io.appconnector.operator.support.RealApiServer;
+import io.appconnector.operator.support.Tools;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinitionBuilder;
@@ -172,6 +174,20 @@ class HelmInstallIT {
       example.add(client.resource(Serialization.unmarshal(document, GenericKubernetesResource.class)).create());
     }
     assertEquals(List.of("AppListing", "Activation"), example.stream().map(GenericKubernetesResource::getKind).toList());
+    // ...and so are the commands it tells them to read the outcome with, once the API server's
+    // discovery (which kubectl resolves the category through) serves the new CRDs.
+    Await.until("the appconnector category in discovery", () -> client.raw("/apis/appconnector.io/v1alpha1"),
+        d -> d != null && d.split("\"appconnector\"", -1).length - 1 == CRDS.size());
+    Path kubeconfig = dir.resolve("kubeconfig");
+    for (String line : installed.lines().map(String::strip).filter(l -> l.startsWith("kubectl get ")).toList()) {
+      List<String> args = new ArrayList<>(List.of(line.substring("kubectl ".length()).split(" ")));
+      args.addAll(List.of("--cache-dir", dir.resolve("kubectl-cache").toString()));
+      Tools.Result read = Tools.kubectl(kubeconfig, args.toArray(String[]::new));
+      assertEquals(0, read.exitCode(), () -> line + ":\n" + read.err());
+      if (line.startsWith("kubectl get appconnector ") || line.startsWith("kubectl get applistings")) {
+        assertTrue(read.out().contains("ledgerly"), () -> line + ":\n" + read.out());
+      }
+    }
 
     // Upgrade with a changed CRD: Helm changes it in the cluster, the custom resources stay.
     String trustedNetworks = "trustednetworks.appconnector.io";
@@ -182,6 +198,19 @@ class HelmInstallIT {
     assertTrue(crd(trustedNetworks).getSpec().getVersions().get(0).getAdditionalPrinterColumns().stream()
         .anyMatch(c -> c.getName().equals("Upgraded")), "helm upgrade changed the CRD");
     assertNotNull(client.genericKubernetesResources("appconnector.io/v1alpha1", "AppListing").withName("ledgerly").get());
+
+    // Turning crds.enabled off on an upgrade leaves them too (kept), and turning it on again adopts them.
+    String withoutCrds = helm("upgrade", Chart.RELEASE, Chart.PATH.toString(), "--namespace", NS, "--set", "crds.enabled=false");
+    assertTrue(withoutCrds.contains("REVISION: 3"), withoutCrds);
+    for (String name : CRDS) {
+      assertNotNull(crd(name), name + " kept when the release stops managing it");
+    }
+    assertNotNull(client.genericKubernetesResources("appconnector.io/v1alpha1", "AppListing").withName("ledgerly").get());
+    helm("upgrade", Chart.RELEASE, Chart.PATH.toString(), "--namespace", NS, "--set", "crds.enabled=true");
+    String manifest = helm("get", "manifest", Chart.RELEASE, "--namespace", NS);
+    for (String name : CRDS) {
+      assertTrue(manifest.contains("name: " + name), () -> name + " is in the release again:\n" + manifest.lines().filter(l -> l.startsWith("kind:") || l.contains("name:")).toList());
+    }
 
     // Uninstall: the operator goes, the CRDs and every custom resource stay.
     String uninstalled = helm("uninstall", Chart.RELEASE, "--namespace", NS);

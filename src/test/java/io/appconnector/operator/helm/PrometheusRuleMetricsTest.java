@@ -1,6 +1,7 @@
 package io.appconnector.operator.helm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,10 @@ import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,18 +26,60 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The chart's alerts query metrics the operator exports: every metric name in the PrometheusRule is
- * in a scrape of the registry the operator registers its own and JOSDK's metrics in, once each has
- * seen the event it counts.
+ * The chart's alerts are valid Prometheus rules (Prometheus's own parser, as `promtool check rules`)
+ * and query metrics the operator exports: every metric name in the PrometheusRule is in a scrape of
+ * the registry the operator registers its own and JOSDK's metrics in, once each has seen the event
+ * it counts.
  */
 class PrometheusRuleMetricsTest {
   static final Pattern METRIC = Pattern.compile("\\b((?:appconnector|operator_sdk)_[a-z_]+)\\b");
+
+  /** .ci/rules-check, built by .ci/helm-binary.sh: Prometheus's rule-file parser, as `promtool check rules`. */
+  static Path rulesCheck() {
+    String dir = System.getenv().getOrDefault("KUBE_API_TEST_DIR", System.getProperty("user.home") + "/.kubeapitest");
+    Path binary = Path.of(dir, "helm", "rules-check");
+    if (!Files.isExecutable(binary)) {
+      String message = binary + " not found; run .ci/helm-binary.sh";
+      if ("true".equals(System.getenv("CI"))) {
+        throw new IllegalStateException(message + " (required under CI)");
+      }
+      Assumptions.abort(message);
+    }
+    return binary;
+  }
+
+  /** What rules-check prints for this rule file, and whether it accepted it. */
+  static Map.Entry<Boolean, String> check(String rulesYaml) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(rulesCheck().toString()).redirectErrorStream(true).start();
+    try (var stdin = process.getOutputStream()) {
+      stdin.write(rulesYaml.getBytes(StandardCharsets.UTF_8));
+    }
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS), "rules-check finished");
+    return Map.entry(process.exitValue() == 0, output);
+  }
+
+  @Test
+  void theAlertsAreValidPrometheusRules() throws IOException, InterruptedException {
+    JsonNode spec = Serialization.jsonMapper().valueToTree(Chart.ofKind(
+        Chart.render(HelmChartTest.NS, "prometheusRule: {enabled: true}"), "PrometheusRule").orElseThrow()).path("spec");
+    var accepted = check(Serialization.asYaml(spec));
+    assertTrue(accepted.getKey(), accepted.getValue());
+    assertEquals("SUCCESS: 3 rules found", accepted.getValue().strip());
+
+    // The checker does refuse what Prometheus would: an expression that does not parse.
+    var refused = check("groups: [{name: g, rules: [{alert: A, expr: 'sum(rate(x[5m]) > 1'}]}]");
+    assertFalse(refused.getKey(), refused.getValue());
+    assertTrue(refused.getValue().contains("could not parse expression"), refused.getValue());
+  }
 
   @Test
   void everyMetricTheAlertsQueryIsExported() {

@@ -203,6 +203,9 @@ class ActivationPlannerTest {
     assertEquals(CredentialAction.REPAIR, plan.action());
     assertEquals("DeliveredSecretRepaired", plan.event());
     assertEquals(NOW.plus(H48), plan.requeueAt(), "the recorded expiry stands");
+    var issued = Conditions.find(plan.conditions(), Conditions.CREDENTIALS_ISSUED);
+    assertEquals("DeliveredSecretRepaired", issued.getReason());
+    assertTrue(issued.getMessage().contains(key), "the condition says what was repaired: " + issued.getMessage());
   }
 
   @Test

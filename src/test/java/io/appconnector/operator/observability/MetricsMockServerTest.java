@@ -16,6 +16,7 @@ import io.appconnector.operator.reconciler.Deadlines;
 import io.appconnector.operator.token.TokenServer;
 import io.appconnector.operator.token.TokenSettings;
 import io.appconnector.operator.support.Await;
+import io.appconnector.operator.support.Tools;
 import io.appconnector.operator.support.Crds;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,6 +29,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -49,6 +51,11 @@ class MetricsMockServerTest {
         .collect(Collectors.toMap(m -> m.group(1), m -> Double.parseDouble(m.group(3)), (a, b) -> b));
   }
 
+  static String body(HttpClient http, int port) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
   static int status(HttpClient http, int port, String path) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
         HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -60,7 +67,7 @@ class MetricsMockServerTest {
     for (String ns : new String[] {"m-tenant", "m-other", "m-vendor"}) {
       client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
     }
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = MetricsRegistry.create();
     ProductMetrics metrics = new ProductMetrics(registry, Clock.systemUTC());
     Operator operator = AppConnectorOperator.create(client, new OperatorSettings("https://tokens.example.test/oauth2/token",
         Set.of(), "default", false, "metrics-test"), Clock.systemUTC(), new Deadlines(), metrics);
@@ -123,6 +130,17 @@ class MetricsMockServerTest {
       assertEquals(1.0, used.get("appconnector_token_exchanges_total{outcome=\"invalid_client\"}"));
       assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("operator_sdk_reconciliations_")),
           "JOSDK's reconcile metrics: " + samples.keySet());
+      assertEquals(0.0, samples.get("appconnector_token_exchanges_total{outcome=\"invalid_scope\"}"),
+          "counters are exported from 0, before their first event");
+      for (String jvmOrProcess : List.of("jvm_memory_used_bytes", "jvm_gc_pause_seconds_count", "jvm_threads_live_threads",
+          "jvm_classes_loaded_classes", "process_cpu_usage", "process_uptime_seconds", "process_files_open_files")) {
+        assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith(jvmOrProcess)), jvmOrProcess);
+      }
+
+      // promtool check metrics: its linter finds nothing (help text on every metric, names, units).
+      Tools.Result lint = Tools.checker("promlint", body(http, health.port()));
+      assertEquals("", lint.out(), "promtool check metrics problems:\n" + lint.out());
+      assertEquals(0, lint.exitCode(), lint.err());
     } finally {
       tokens.close();
       operator.stop();

@@ -30,6 +30,7 @@ import io.appconnector.operator.logic.DeliveryNames;
 import io.appconnector.operator.logic.VendorSecret;
 import io.appconnector.operator.status.Times;
 import io.appconnector.operator.support.Await;
+import io.appconnector.operator.support.Resources;
 import io.appconnector.operator.support.TestClock;
 import io.appconnector.operator.usage.FirstUse;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -379,19 +380,18 @@ abstract class ActivationLifecycleScenarios extends OperatorScenarios {
     create(activation(tenant, "ledger", name, "invoices.read"));
     String clientId = awaitPhase(tenant, "ledger", Phase.Active).getStatus().credential.clientId;
 
-    var listings = client().resources(AppListing.class).withName(name);
-    listings.edit(x -> {
+    Resources.editListing(client(), name, x -> {
       x.getSpec().lifecycle = AppListingSpec.Lifecycle.Draft;
       return x;
     });
-    listings.edit(x -> {
+    Resources.editListing(client(), name, x -> {
       AppListingSpec.DataScope more = new AppListingSpec.DataScope();
       more.scope = "payments.read";
       more.description = "payments";
       x.getSpec().dataAccess.add(more);
       return x;
     });
-    listings.edit(x -> {
+    Resources.editListing(client(), name, x -> {
       x.getSpec().lifecycle = AppListingSpec.Lifecycle.Approved;
       return x;
     });

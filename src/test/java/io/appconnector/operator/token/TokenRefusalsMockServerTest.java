@@ -140,7 +140,7 @@ class TokenRefusalsMockServerTest extends TokenScenarios {
   }
 
   private void setLifecycle(AppListing listing, AppListingSpec.Lifecycle lifecycle) {
-    client.resources(AppListing.class).withName(listing.getMetadata().getName()).edit(x -> {
+    io.appconnector.operator.support.Resources.editListing(client, listing.getMetadata().getName(), x -> {
       x.getSpec().lifecycle = lifecycle;
       return x;
     });

@@ -1,0 +1,85 @@
+package io.appconnector.operator.reconciler;
+
+import io.appconnector.operator.api.v1alpha1.AppListing;
+import io.appconnector.operator.api.v1alpha1.AppListingStatus;
+import io.appconnector.operator.logic.ListingReadiness;
+import io.appconnector.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Writes each AppListing's status for the platform team: a Ready condition (Retired, not Approved,
+ * vendor namespace missing, activations blocked) and how many activations are Active or blocked,
+ * from what the activation reconciler reports ({@link ListingReports}) and the vendor's Namespace.
+ */
+public class AppListingReconciler implements Reconciler<AppListing> {
+  static final String BY_VENDOR_NAMESPACE = "byVendorNamespace";
+
+  private final Clock clock;
+  private final ListingReports reports;
+  private InformerEventSource<Namespace, AppListing> namespaces;
+
+  public AppListingReconciler(Clock clock, ListingReports reports) {
+    this.clock = clock;
+    this.reports = reports;
+  }
+
+  @Override
+  public List<EventSource<?, AppListing>> prepareEventSources(EventSourceContext<AppListing> context) {
+    var primaries = context.getPrimaryCache();
+    primaries.addIndexer(BY_VENDOR_NAMESPACE, l -> l.getSpec() == null || l.getSpec().vendor == null ? List.of()
+        : List.of(l.getSpec().vendor.namespace));
+    namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, AppListing.class)
+        .withName("vendor-namespaces").withWatchAllNamespaces().withFollowControllerNamespacesChanges(false)
+        .withPrimaryToSecondaryMapper(l -> Set.of())
+        .withItemStore(LeanStore.withoutManagedFields()).withInformerListLimit(LeanStore.LIST_PAGE)
+        .withSecondaryToPrimaryMapper(n -> primaries.byIndex(BY_VENDOR_NAMESPACE, n.getMetadata().getName()).stream()
+            .map(ResourceID::fromResource).collect(Collectors.toSet()))
+        .build(), context);
+    SimpleInboundEventSource<AppListing> reported = new SimpleInboundEventSource<>("activation-reports");
+    reports.onChange(listing -> reported.propagateEvent(new ResourceID(listing)));
+    return List.of(namespaces, reported);
+  }
+
+  @Override
+  public UpdateControl<AppListing> reconcile(AppListing listing, Context<AppListing> context) {
+    String name = listing.getMetadata().getName();
+    boolean vendorNamespace = listing.getSpec().vendor != null
+        && namespaces.get(new ResourceID(listing.getSpec().vendor.namespace)).isPresent();
+    List<ListingReadiness.Blocked> blocked = reports.blocked(name);
+    Condition ready = ListingReadiness.ready(listing.getSpec(), vendorNamespace, reports.active(name), blocked);
+    AppListingStatus before = listing.getStatus() == null ? new AppListingStatus() : listing.getStatus();
+    AppListingStatus status = new AppListingStatus();
+    long generation = Objects.requireNonNullElse(listing.getMetadata().getGeneration(), 0L);
+    status.observedGeneration = generation;
+    status.conditions = Conditions.merge(before.conditions, List.of(ready), generation, clock.instant());
+    status.activeActivations = reports.active(name);
+    status.blockedActivations = blocked.size();
+    if (Serialization.jsonMapper().valueToTree(status).equals(Serialization.jsonMapper().valueToTree(before))) {
+      return UpdateControl.noUpdate();
+    }
+    AppListing patch = new AppListing();
+    // Without a resourceVersion: only the operator writes a listing's status, and the platform
+    // team's edits of its spec never conflict with it.
+    patch.setMetadata(Serialization.clone(listing.getMetadata()));
+    patch.getMetadata().setResourceVersion(null);
+    patch.setSpec(listing.getSpec());
+    patch.setStatus(status);
+    return UpdateControl.patchStatus(patch);
+  }
+}
