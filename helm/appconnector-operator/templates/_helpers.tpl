@@ -65,7 +65,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if and .Values.token.proxyProtocol (not .Values.token.trustedProxies) }}
 {{- fail "token.proxyProtocol needs token.trustedProxies: the networks of the load balancers that send the PROXY header" }}
 {{- end }}
-{{- $own := list "LEADER_ELECTION" "OPERATOR_NAMESPACE" "WATCH_NAMESPACES" "TOKEN_PORT" "TOKEN_URL" "TOKEN_TLS_SECRET" "TOKEN_PLAIN_HTTP" "TOKEN_TRUSTED_PROXIES" "TOKEN_PROXY_PROTOCOL" "TOKEN_ISSUER" "TOKEN_AUDIENCE" "SIGNING_KEY_ROTATION" "METRICS_PORT" "API_POD_SELECTOR" "API_PORTS" "DEFAULT_UNUSED_CREDENTIAL_LIFETIME" "DEFAULT_ACCESS_TOKEN_LIFETIME" "LOG_LEVEL" "LOG_FORMAT" "JDK_JAVA_OPTIONS" }}
+{{- $own := list "LEADER_ELECTION" "OPERATOR_NAMESPACE" "WATCH_NAMESPACES" "TOKEN_PORT" "TOKEN_URL" "TOKEN_TLS_SECRET" "TOKEN_PLAIN_HTTP" "TOKEN_TRUSTED_PROXIES" "TOKEN_PROXY_PROTOCOL" "TOKEN_ISSUER" "TOKEN_AUDIENCE" "SIGNING_KEY_ROTATION" "METRICS_PORT" "API_POD_SELECTOR" "API_PORTS" "DEFAULT_UNUSED_CREDENTIAL_LIFETIME" "DEFAULT_ACCESS_TOKEN_LIFETIME" "LOG_LEVEL" "LOG_FORMAT" "JDK_JAVA_OPTIONS" "COMPONENT" "SIGNING_KEY_SECRET" "INTROSPECTION_SECRET" }}
 {{- range .Values.extraEnv }}
 {{- if has .name $own }}
 {{- fail (printf "extraEnv: %s is set by the chart from its values (see values.yaml); set that value instead" .name) }}
@@ -152,4 +152,40 @@ values' own, each without a labelSelector given the pods' selector labels. Takes
 {{/* The token endpoint's TLS Secret. */}}
 {{- define "appconnector.tokenTlsSecret" -}}
 {{- default (printf "%s-token-tls" (include "appconnector.fullname" .)) .Values.token.tls.secretName }}
+{{- end }}
+
+{{/*
+The two Deployments of one image: the controller (reconcilers, under the operator's ServiceAccount)
+and the token server (the network-facing endpoint, under its own ServiceAccount). Each takes
+(dict "root" $ "component" "controller"|"token-server").
+*/}}
+{{- define "appconnector.componentName" -}}
+{{- printf "%s-%s" (include "appconnector.fullname" .root | trunc 50 | trimSuffix "-") .component }}
+{{- end }}
+
+{{- define "appconnector.componentSelectorLabels" -}}
+{{ include "appconnector.selectorLabels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "appconnector.componentLabels" -}}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "appconnector.componentSelectorLabels" . }}
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: appconnector
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+{{- end }}
+
+{{/* The token server's ServiceAccount (the controller's is named like the release). */}}
+{{- define "appconnector.tokenServiceAccount" -}}
+{{- include "appconnector.componentName" (dict "root" . "component" "token-server") }}
+{{- end }}
+
+{{/* The Secrets the token server reads in the release namespace: signing keys, introspection callers, TLS. */}}
+{{- define "appconnector.tokenSecretNames" -}}
+{{- $names := list "appconnector-signing-keys" "appconnector-introspection" }}
+{{- if ne .Values.token.tls.mode "none" }}
+{{- $names = append $names (include "appconnector.tokenTlsSecret" .) }}
+{{- end }}
+{{- toJson $names }}
 {{- end }}

@@ -13,6 +13,7 @@ import io.appconnector.operator.reconciler.ListingReports;
 import io.appconnector.operator.reconciler.Deadlines;
 import io.appconnector.operator.reconciler.LeanStore;
 import io.appconnector.operator.reconciler.TrustedNetworkReconciler;
+import io.appconnector.operator.http.ServerLimits;
 import io.appconnector.operator.observability.HealthServer;
 import io.appconnector.operator.observability.Logging;
 import io.appconnector.operator.observability.MetricsRegistry;
@@ -130,8 +131,31 @@ public final class AppConnectorOperator {
     return TokenServer.start(client, settings, clock);
   }
 
+  /** What one process runs: both parts (the default, for the demo and {@code java -jar}), or one of them. */
+  public enum Component {
+    ALL, TOKEN_SERVER, CONTROLLER;
+
+    /** COMPONENT: all, token-server or controller. */
+    public static Component fromEnvironment(Env env) {
+      return switch (env.oneOf("COMPONENT", "all", "all", "token-server", "controller")) {
+        case "token-server" -> TOKEN_SERVER;
+        case "controller" -> CONTROLLER;
+        default -> ALL;
+      };
+    }
+
+    boolean servesTokens() {
+      return this != CONTROLLER;
+    }
+
+    boolean reconciles() {
+      return this != TOKEN_SERVER;
+    }
+  }
+
   public static void main(String[] args) {
     Env env = new Env(System.getenv());
+    Component component = Component.fromEnvironment(env);
     OperatorSettings settings = OperatorSettings.fromEnvironment(env);
     TokenSettings tokenSettings = TokenSettings.fromEnvironment(env);
     LogSettings logSettings = LogSettings.fromEnvironment(env);
@@ -147,22 +171,27 @@ public final class AppConnectorOperator {
     Clock clock = Clock.systemUTC();
     PrometheusMeterRegistry registry = MetricsRegistry.create();
     ProductMetrics metrics = new ProductMetrics(registry, clock);
-    TokenServer tokens = TokenServer.start(client, tokenSettings, clock, metrics::tokenExchange);
-    Operator operator = create(client, settings, clock, new Deadlines(), metrics);
+    TokenServer tokens = component.servesTokens()
+        ? TokenServer.start(client, tokenSettings, clock, metrics::tokenExchange) : null;
+    Operator operator = component.reconciles() ? create(client, settings, clock, new Deadlines(), metrics) : null;
     HealthServer health;
     try {
-      health = new HealthServer(settings.metricsPort(), registry, operator::getRuntimeInfo);
+      // The token server alone is ready once started: start() returns after its caches are filled.
+      health = operator != null ? new HealthServer(settings.metricsPort(), registry, operator::getRuntimeInfo)
+          : new HealthServer(settings.metricsPort(), registry, () -> true, ServerLimits.PROBE_DEFAULTS);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot listen on the metrics port " + settings.metricsPort(), e);
     }
     Runnable releaseLease = () -> {
-      if (settings.leaderElection()) {
+      if (operator != null && settings.leaderElection()) {
         Leadership.release(client, settings.operatorNamespace(), settings.instance());
       }
     };
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(operator, releaseLease, tokens, health, client),
         "shutdown"));
-    operator.start();
+    if (operator != null) {
+      operator.start();
+    }
   }
 
   /**
@@ -185,8 +214,17 @@ public final class AppConnectorOperator {
     limit.setDaemon(true);
     limit.start();
     long started = System.nanoTime();
-    for (Runnable step : new Runnable[] {operator::stop, releaseLease, tokens::close, health::close,
-        client::close}) {
+    Runnable stopOperator = () -> {
+      if (operator != null) {
+        operator.stop();
+      }
+    };
+    Runnable stopTokens = () -> {
+      if (tokens != null) {
+        tokens.close();
+      }
+    };
+    for (Runnable step : new Runnable[] {stopOperator, releaseLease, stopTokens, health::close, client::close}) {
       try {
         step.run();
       } catch (RuntimeException e) {

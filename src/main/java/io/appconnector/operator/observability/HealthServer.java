@@ -8,6 +8,7 @@ import io.appconnector.operator.http.TrustedProxies;
 import io.javaoperatorsdk.operator.RuntimeInfo;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -21,7 +22,7 @@ public class HealthServer implements AutoCloseable {
   private static final String TEXT = "text/plain; charset=utf-8";
   private final GuardedHttpServer server;
   private final PrometheusMeterRegistry registry;
-  private final Supplier<RuntimeInfo> runtime;
+  private final BooleanSupplier ready;
 
   public HealthServer(int port, PrometheusMeterRegistry registry, Supplier<RuntimeInfo> runtime) throws IOException {
     this(port, registry, runtime, ServerLimits.PROBE_DEFAULTS);
@@ -29,8 +30,17 @@ public class HealthServer implements AutoCloseable {
 
   public HealthServer(int port, PrometheusMeterRegistry registry, Supplier<RuntimeInfo> runtime, ServerLimits limits)
       throws IOException {
+    this(port, registry, () -> {
+      RuntimeInfo info = runtime.get();
+      return info != null && info.isStarted() && info.allEventSourcesAreHealthy();
+    }, limits);
+  }
+
+  /** Probes and metrics of a process without reconcilers (the token server): ready when {@code ready} says so. */
+  public HealthServer(int port, PrometheusMeterRegistry registry, BooleanSupplier ready, ServerLimits limits)
+      throws IOException {
     this.registry = registry;
-    this.runtime = runtime;
+    this.ready = ready;
     try {
       server = GuardedHttpServer.start(new GuardedHttpServer.Listener("metrics", "0.0.0.0", port, 1, 2, limits,
           TrustedProxies.NONE, false, null), this::answer,
@@ -50,9 +60,8 @@ public class HealthServer implements AutoCloseable {
       case "/healthz":
         return HttpAnswer.text(200, TEXT, "ok\n");
       case "/readyz":
-        RuntimeInfo info = runtime.get();
-        boolean ready = info != null && info.isStarted() && info.allEventSourcesAreHealthy();
-        return HttpAnswer.text(ready ? 200 : 503, TEXT, ready ? "ready\n" : "not ready: informers starting or unhealthy\n");
+        boolean isReady = ready.getAsBoolean();
+        return HttpAnswer.text(isReady ? 200 : 503, TEXT, isReady ? "ready\n" : "not ready: informers starting or unhealthy\n");
       default:
         return HttpAnswer.text(404, TEXT, "not found\n");
     }

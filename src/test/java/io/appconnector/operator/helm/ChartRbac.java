@@ -17,27 +17,40 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The chart's ServiceAccount with its ClusterRole, Role and bindings, created in an API server as
- * `helm install` would, and a client that authenticates as that ServiceAccount: a bearer token from
- * the TokenRequest API, the server's URL and CA, no client certificate. It can do exactly what the
- * chart grants.
+ * One of the chart's ServiceAccounts (the controller's or the token server's) with its ClusterRole,
+ * Role and bindings, all named like it, created in an API server as `helm install` would, and a
+ * client that authenticates as that ServiceAccount: a bearer token from the TokenRequest API, the
+ * server's URL and CA, no client certificate. It can do exactly what the chart grants.
  */
 public final class ChartRbac {
+  /** The token server's ServiceAccount in a release named {@link Chart#RELEASE}. */
+  public static final String TOKEN_SERVER = Chart.RELEASE + "-token-server";
   private final List<HasMetadata> objects;
   private final String namespace;
+  private final String account;
 
-  private ChartRbac(List<HasMetadata> objects, String namespace) {
+  private ChartRbac(List<HasMetadata> objects, String namespace, String account) {
     this.objects = objects;
     this.namespace = namespace;
+    this.account = account;
   }
 
-  /** The chart rendered with its default values for a release in this namespace. */
+  /** The controller's account, the chart rendered with its default values for a release in this namespace. */
   public static ChartRbac render(String namespace) {
-    return new ChartRbac(Chart.render(namespace, ""), namespace);
+    return render(namespace, Chart.RELEASE);
+  }
+
+  /** The token server's account. */
+  public static ChartRbac tokenServer(String namespace) {
+    return render(namespace, TOKEN_SERVER);
+  }
+
+  public static ChartRbac render(String namespace, String account) {
+    return new ChartRbac(Chart.render(namespace, ""), namespace, account);
   }
 
   public ServiceAccount serviceAccount() {
-    return Chart.one(objects, ServiceAccount.class);
+    return Chart.named(objects, ServiceAccount.class, account);
   }
 
   /** "system:serviceaccount:<namespace>:<name>", the user the API server sees. */
@@ -49,13 +62,13 @@ public final class ChartRbac {
     return operatorClusterRole().getRules();
   }
 
-  /** The operator's ClusterRole, named like its ServiceAccount (the others are for people). */
+  /** The account's ClusterRole, named like its ServiceAccount (the others are the other account's or for people). */
   public ClusterRole operatorClusterRole() {
     return Chart.named(objects, ClusterRole.class, serviceAccount().getMetadata().getName());
   }
 
   public List<PolicyRule> namespaceRules() {
-    return Chart.one(objects, Role.class).getRules();
+    return Chart.named(objects, Role.class, account).getRules();
   }
 
   /** Creates the ServiceAccount, roles and bindings with the administrator's client. */
@@ -63,9 +76,9 @@ public final class ChartRbac {
     List<HasMetadata> rbac = new ArrayList<>();
     rbac.add(serviceAccount());
     rbac.add(operatorClusterRole());
-    rbac.add(Chart.one(objects, ClusterRoleBinding.class));
-    rbac.add(Chart.one(objects, Role.class));
-    rbac.add(Chart.one(objects, RoleBinding.class));
+    rbac.add(Chart.named(objects, ClusterRoleBinding.class, account));
+    rbac.add(Chart.named(objects, Role.class, account));
+    rbac.add(Chart.named(objects, RoleBinding.class, account));
     rbac.forEach(o -> admin.resource(o).create());
   }
 

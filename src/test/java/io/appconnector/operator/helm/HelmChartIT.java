@@ -163,9 +163,11 @@ class HelmChartIT {
   void everyRenderedObjectIsAcceptedWithStrictFieldValidation() {
     KubernetesClient client = api.client();
     List<GenericKubernetesResource> objects = rendered(EVERYTHING_ON);
-    assertEquals(List.of("ClusterRole", "ClusterRole", "ClusterRole", "ClusterRole", "ClusterRoleBinding", "ConfigMap",
-        "CustomResourceDefinition", "CustomResourceDefinition", "CustomResourceDefinition", "Deployment",
-        "NetworkPolicy", "PodDisruptionBudget", "PrometheusRule", "Role", "RoleBinding", "Service", "ServiceAccount", "ServiceMonitor"),
+    assertEquals(List.of("ClusterRole", "ClusterRole", "ClusterRole", "ClusterRole", "ClusterRole", "ClusterRoleBinding",
+        "ClusterRoleBinding", "ConfigMap", "CustomResourceDefinition", "CustomResourceDefinition",
+        "CustomResourceDefinition", "Deployment", "Deployment", "NetworkPolicy", "PodDisruptionBudget",
+        "PodDisruptionBudget", "PrometheusRule", "Role", "Role", "RoleBinding", "RoleBinding", "Service", "Service",
+        "ServiceAccount", "ServiceAccount", "ServiceMonitor"),
         objects.stream().map(HasMetadata::getKind).sorted().toList());
     for (GenericKubernetesResource object : objects) {
       // The API server of these tests already has the CRDs: the chart's replace them, as an upgrade would.
@@ -174,12 +176,14 @@ class HelmChartIT {
           : client.resource(object).fieldValidation(Validation.STRICT).create();
       assertTrue(stored.getMetadata().getUid() != null, object.getKind() + " stored");
     }
-    Deployment stored = client.apps().deployments().inNamespace(NS).withName(Chart.RELEASE).get();
-    assertEquals(2, stored.getSpec().getReplicas());
-    assertEquals("appconnector-operator:0.1.0@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-        stored.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+    for (String deployment : List.of(Chart.RELEASE + "-controller", Chart.RELEASE + "-token-server")) {
+      Deployment stored = client.apps().deployments().inNamespace(NS).withName(deployment).get();
+      assertEquals(2, stored.getSpec().getReplicas());
+      assertEquals("appconnector-operator:0.1.0@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+          stored.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+    }
     var service = client.services().inNamespace(NS).withName(Chart.RELEASE).get();
-    assertEquals(2, service.getSpec().getPorts().size());
+    assertEquals(List.of("token"), service.getSpec().getPorts().stream().map(p -> p.getName()).toList());
     assertEquals("Local", service.getSpec().getExternalTrafficPolicy());
   }
 
@@ -224,7 +228,7 @@ class HelmChartIT {
   @Test
   void theOperatorsPodPassesTheRestrictedPodSecurityStandard() {
     KubernetesClient client = api.client();
-    Deployment d = Chart.one(Chart.render(NS, ""), Deployment.class);
+    Deployment d = HelmChartTest.tokenServer(Chart.render(NS, ""));
     Pod pod = new PodBuilder().withNewMetadata().withNamespace(NS).withName("operator-pod")
         .withLabels(d.getSpec().getTemplate().getMetadata().getLabels()).endMetadata()
         .withSpec(d.getSpec().getTemplate().getSpec()).build();

@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -46,13 +47,13 @@ class HelmChartTest {
    * The operator's permissions. Identical to templates/rbac.yaml on purpose: granting more is a
    * deliberate change here, and RbacLifecycleIT shows each of these in use by the operator.
    */
-  static final List<String> CLUSTER_RULES = List.of(
+  static final List<String> CLUSTER_RULES = List.of( // the controller's
       "appconnector.io activations get,list,watch,patch",  // informers; fresh read before expiry; finalizer (JSON patch)
       "appconnector.io activations/status update",          // status PUT with resourceVersion; first use
       "appconnector.io applistings/status patch",           // the listing's Ready condition
       "appconnector.io applistings,trustednetworks list,watch", // informers
       "appconnector.io trustednetworks/status patch",       // the Ready condition of TrustedNetworks
-      " secrets get,list,watch,create,update,delete",        // delivered, vendor-credential, signing-key Secrets
+      " secrets get,list,watch,create,update,delete",        // delivered and vendor-credential Secrets
       " namespaces get,list,watch",                          // tenant annotations and labels
       "events.k8s.io events create,patch",                   // Events on activations; repeats as a series
       "networking.k8s.io networkpolicies get,list,watch,create,update,delete", // trusted-network fences
@@ -63,11 +64,39 @@ class HelmChartTest {
       "coordination.k8s.io leases[appconnector-operator-leader] get,update,patch",
       " configmaps list,watch,create,update");              // fee-change records, out of tenants' reach
 
+  /**
+   * The token server's permissions: read what it looks up, record first uses, keep its own Secrets
+   * in the release namespace (by name, but for the create no name can limit).
+   */
+  static final List<String> TOKEN_CLUSTER_RULES = List.of(
+      "appconnector.io activations get,list,watch",         // informer; fresh read before a first use
+      "appconnector.io activations/status update",          // the first use, PUT with resourceVersion
+      "appconnector.io applistings,trustednetworks list,watch"); // informers
+  static final List<String> TOKEN_NAMESPACE_RULES = List.of(
+      " secrets[appconnector-signing-keys,appconnector-introspection,appconnector-operator-token-tls] get,list,watch",
+      " secrets[appconnector-signing-keys] update",          // rotation
+      " secrets create");                                    // the first replica creates the signing keys
+
   static String describe(PolicyRule r) {
     String names = r.getResourceNames() == null || r.getResourceNames().isEmpty() ? ""
         : "[" + String.join(",", r.getResourceNames()) + "]";
     return String.join(",", r.getApiGroups()) + " " + String.join(",", r.getResources()) + names + " "
         + String.join(",", r.getVerbs());
+  }
+
+  /** The token server's Deployment: the network-facing endpoint, under its own ServiceAccount. */
+  static Deployment tokenServer(List<HasMetadata> objects) {
+    return Chart.named(objects, Deployment.class, Chart.RELEASE + "-token-server");
+  }
+
+  /** The controller's Deployment: the reconcilers, under the operator's ServiceAccount. */
+  static Deployment controller(List<HasMetadata> objects) {
+    return Chart.named(objects, Deployment.class, Chart.RELEASE + "-controller");
+  }
+
+  /** The Service vendors call (named like the release: the tokenUrl's host). */
+  static Service vendorService(List<HasMetadata> objects) {
+    return Chart.named(objects, Service.class, Chart.RELEASE);
   }
 
   static Container operator(Deployment d) {
@@ -89,7 +118,7 @@ class HelmChartTest {
   @Test
   void defaultsRunTwoLeaderElectingReplicasLockedDown() {
     List<HasMetadata> objects = Chart.render(NS, "");
-    Deployment d = Chart.one(objects, Deployment.class);
+    Deployment d = tokenServer(objects);
     assertEquals(2, d.getSpec().getReplicas());
     Map<String, EnvVar> env = env(d);
     assertEquals("true", env.get("LEADER_ELECTION").getValue());
@@ -136,15 +165,37 @@ class HelmChartTest {
     assertEquals("RuntimeDefault", sc.getSeccompProfile().getType());
     assertEquals("/tmp", c.getVolumeMounts().get(0).getMountPath());
     assertTrue(pod.getVolumes().get(0).getEmptyDir() != null, "/tmp is an emptyDir");
-    assertEquals(Chart.one(objects, ServiceAccount.class).getMetadata().getName(), pod.getServiceAccountName());
 
-    Service s = Chart.one(objects, Service.class);
-    assertEquals(Map.of("token", 8080, "metrics", 8081), s.getSpec().getPorts().stream()
+    Service s = vendorService(objects);
+    assertEquals(Map.of("token", 8080), s.getSpec().getPorts().stream()
+        .collect(Collectors.toMap(p -> p.getName(), p -> p.getPort())), "vendors see the token port only");
+    assertEquals(d.getSpec().getSelector().getMatchLabels(), s.getSpec().getSelector(), "the token server's pods only");
+    assertEquals("token-server", s.getSpec().getSelector().get("app.kubernetes.io/component"));
+    Service metrics = Chart.named(objects, Service.class, Chart.RELEASE + "-metrics");
+    assertEquals(Map.of("metrics", 8081), metrics.getSpec().getPorts().stream()
         .collect(Collectors.toMap(p -> p.getName(), p -> p.getPort())));
-    assertEquals(d.getSpec().getSelector().getMatchLabels(), s.getSpec().getSelector());
-    PodDisruptionBudget pdb = Chart.one(objects, PodDisruptionBudget.class);
-    assertEquals(1, pdb.getSpec().getMinAvailable().getIntVal());
-    assertEquals(d.getSpec().getSelector(), pdb.getSpec().getSelector());
+    Deployment controller = controller(objects);
+    for (Deployment each : List.of(d, controller)) {
+      Map<String, String> podLabels = each.getSpec().getTemplate().getMetadata().getLabels();
+      assertTrue(podLabels.entrySet().containsAll(metrics.getSpec().getSelector().entrySet()),
+          "the metrics Service reaches " + each.getMetadata().getName());
+      assertTrue(podLabels.entrySet().containsAll(each.getSpec().getSelector().getMatchLabels().entrySet()));
+      PodDisruptionBudget pdb = Chart.named(objects, PodDisruptionBudget.class, each.getMetadata().getName());
+      assertEquals(1, pdb.getSpec().getMinAvailable().getIntVal());
+      assertEquals(each.getSpec().getSelector(), pdb.getSpec().getSelector());
+    }
+    assertEquals(2, Chart.all(objects, PodDisruptionBudget.class).size(), "one per Deployment");
+    assertEquals(List.of("token-server", "controller"), List.of(env(d).get("COMPONENT").getValue(),
+        env(controller).get("COMPONENT").getValue()));
+    assertEquals(ChartRbac.TOKEN_SERVER, pod.getServiceAccountName());
+    assertEquals(Chart.RELEASE, controller.getSpec().getTemplate().getSpec().getServiceAccountName());
+    assertEquals(Map.of("metrics", 8081), operator(controller).getPorts().stream()
+        .collect(Collectors.toMap(p -> p.getName(), p -> p.getContainerPort())), "the controller serves no token port");
+    assertEquals(2, controller.getSpec().getReplicas());
+    assertEquals(c.getImage(), operator(controller).getImage());
+    assertEquals(c.getSecurityContext(), operator(controller).getSecurityContext());
+    assertEquals(pod.getTopologySpreadConstraints().size(),
+        controller.getSpec().getTemplate().getSpec().getTopologySpreadConstraints().size());
     assertTrue(Chart.ofKind(objects, "ServiceMonitor").isEmpty(), "no ServiceMonitor unless asked for");
     assertTrue(Chart.all(objects, ConfigMap.class).isEmpty(), "no dashboard unless asked for");
   }
@@ -155,11 +206,22 @@ class HelmChartTest {
     assertEquals(CLUSTER_RULES, rbac.clusterRules().stream().map(HelmChartTest::describe).toList());
     assertEquals(NAMESPACE_RULES, rbac.namespaceRules().stream().map(HelmChartTest::describe).toList());
     List<HasMetadata> objects = Chart.render(NS, "");
-    var subject = Chart.one(objects, ClusterRoleBinding.class).getSubjects().get(0);
-    assertEquals(List.of("ServiceAccount", "appconnector-operator", NS),
-        List.of(subject.getKind(), subject.getName(), subject.getNamespace()));
-    assertEquals(subject, Chart.one(objects, RoleBinding.class).getSubjects().get(0));
-    assertEquals(NS, Chart.one(objects, RoleBinding.class).getMetadata().getNamespace());
+    for (String account : List.of(Chart.RELEASE, ChartRbac.TOKEN_SERVER)) {
+      var subject = Chart.named(objects, ClusterRoleBinding.class, account).getSubjects().get(0);
+      assertEquals(List.of("ServiceAccount", account, NS),
+          List.of(subject.getKind(), subject.getName(), subject.getNamespace()));
+      assertEquals(account, Chart.named(objects, ClusterRoleBinding.class, account).getRoleRef().getName());
+      assertEquals(subject, Chart.named(objects, RoleBinding.class, account).getSubjects().get(0));
+      assertEquals(account, Chart.named(objects, RoleBinding.class, account).getRoleRef().getName());
+      assertEquals(NS, Chart.named(objects, RoleBinding.class, account).getMetadata().getNamespace());
+    }
+    ChartRbac token = ChartRbac.tokenServer(NS);
+    assertEquals(TOKEN_CLUSTER_RULES, token.clusterRules().stream().map(HelmChartTest::describe).toList());
+    assertEquals(TOKEN_NAMESPACE_RULES, token.namespaceRules().stream().map(HelmChartTest::describe).toList());
+    // Without TLS the token server has no certificate Secret to read.
+    assertEquals(" secrets[appconnector-signing-keys,appconnector-introspection] get,list,watch",
+        describe(Chart.named(Chart.render(NS, "token: {tls: {mode: none}}"), Role.class, ChartRbac.TOKEN_SERVER)
+            .getRules().get(0)));
     // Watching some tenant namespaces still needs the ClusterRole: credentials go to vendor namespaces.
     assertEquals(rbac.clusterRules(),
         Chart.named(Chart.render(NS, "watchNamespaces: [tenant-a]"), ClusterRole.class, Chart.RELEASE).getRules());
@@ -179,7 +241,7 @@ class HelmChartTest {
         dashboard: {enabled: true}
         logging: {level: debug, format: json}
         """);
-    Deployment d = Chart.one(objects, Deployment.class);
+    Deployment d = tokenServer(objects);
     assertEquals(3, d.getSpec().getReplicas());
     Map<String, EnvVar> env = env(d);
     assertEquals("debug", env.get("LOG_LEVEL").getValue());
@@ -194,7 +256,10 @@ class HelmChartTest {
     assertEquals("30m", env.get("DEFAULT_ACCESS_TOKEN_LIFETIME").getValue());
     assertEquals(new Quantity("1Gi"), operator(d).getResources().getLimits().get("memory"));
     assertEquals(new Quantity("250m"), operator(d).getResources().getRequests().get("cpu"));
-    assertEquals(2, Chart.one(objects, PodDisruptionBudget.class).getSpec().getMinAvailable().getIntVal());
+    for (PodDisruptionBudget pdb : Chart.all(objects, PodDisruptionBudget.class)) {
+      assertEquals(2, pdb.getSpec().getMinAvailable().getIntVal(), pdb.getMetadata().getName());
+    }
+    assertEquals(3, controller(objects).getSpec().getReplicas());
 
     HasMetadata monitor = Chart.ofKind(objects, "ServiceMonitor").orElseThrow();
     assertEquals("monitoring.coreos.com/v1", monitor.getApiVersion());
@@ -293,7 +358,7 @@ class HelmChartTest {
 
   @Test
   void theTokenEndpointServesTlsFromACertManagerCertificateOrAUsersSecretAndPlainHttpOnlyWhenChosen() {
-    Map<String, EnvVar> own = env(Chart.one(Chart.render(NS, "token: {tls: {secretName: tokens-tls}}"), Deployment.class));
+    Map<String, EnvVar> own = env(tokenServer(Chart.render(NS, "token: {tls: {secretName: tokens-tls}}")));
     assertEquals("tokens-tls", own.get("TOKEN_TLS_SECRET").getValue());
     assertTrue(Chart.ofKind(Chart.render(NS, ""), "Certificate").isEmpty(), "no Certificate unless asked for");
 
@@ -310,16 +375,16 @@ class HelmChartTest {
     assertEquals(List.of("appconnector-operator", "appconnector-operator.appconnector-system",
         "appconnector-operator.appconnector-system.svc", "appconnector-operator.appconnector-system.svc.cluster.local",
         "tokens.example.com"), Serialization.jsonMapper().convertValue(certificate.path("dnsNames"), List.class));
-    assertEquals("appconnector-operator-token-tls", env(Chart.one(managed, Deployment.class)).get("TOKEN_TLS_SECRET")
+    assertEquals("appconnector-operator-token-tls", env(tokenServer(managed)).get("TOKEN_TLS_SECRET")
         .getValue());
 
-    Map<String, EnvVar> plain = env(Chart.one(Chart.render(NS, "token: {tls: {mode: none}}"), Deployment.class));
+    Map<String, EnvVar> plain = env(tokenServer(Chart.render(NS, "token: {tls: {mode: none}}")));
     assertEquals("true", plain.get("TOKEN_PLAIN_HTTP").getValue());
     assertFalse(plain.containsKey("TOKEN_TLS_SECRET"));
     assertEquals("http://appconnector-operator.appconnector-system.svc:8080/oauth2/token", plain.get("TOKEN_URL").getValue());
 
-    Map<String, EnvVar> proxied = env(Chart.one(Chart.render(NS,
-        "token: {trustedProxies: [10.0.0.0/16, 'fd00::/8'], proxyProtocol: true}"), Deployment.class));
+    Map<String, EnvVar> proxied = env(tokenServer(Chart.render(NS,
+        "token: {trustedProxies: [10.0.0.0/16, 'fd00::/8'], proxyProtocol: true}")));
     assertEquals("10.0.0.0/16,fd00::/8", proxied.get("TOKEN_TRUSTED_PROXIES").getValue());
     assertEquals("true", proxied.get("TOKEN_PROXY_PROTOCOL").getValue());
   }
@@ -327,8 +392,12 @@ class HelmChartTest {
   @Test
   void theMetricsPortIsReachableOnlyFromWhatScrapesIt() {
     NetworkPolicy policy = Chart.one(Chart.render(NS, ""), NetworkPolicy.class);
-    assertEquals(Chart.one(Chart.render(NS, ""), Deployment.class).getSpec().getSelector().getMatchLabels(),
-        policy.getSpec().getPodSelector().getMatchLabels());
+    List<HasMetadata> rendered = Chart.render(NS, "");
+    for (Deployment each : List.of(tokenServer(rendered), controller(rendered))) {
+      assertTrue(each.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+          .containsAll(policy.getSpec().getPodSelector().getMatchLabels().entrySet()),
+          "the policy covers " + each.getMetadata().getName());
+    }
     assertEquals(List.of("Ingress"), policy.getSpec().getPolicyTypes());
     assertEquals(1, policy.getSpec().getIngress().size(), "by default only the token port is open");
     assertEquals("token", policy.getSpec().getIngress().get(0).getPorts().get(0).getPort().getStrVal());
@@ -408,7 +477,7 @@ class HelmChartTest {
         topologySpreadConstraints:
           - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule}
         """);
-    Deployment d = Chart.one(objects, Deployment.class);
+    Deployment d = tokenServer(objects);
     Container c = operator(d);
     assertEquals("registry.example.com/appconnector-operator:0.1.0@sha256:"
         + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", c.getImage());
@@ -421,8 +490,8 @@ class HelmChartTest {
     assertEquals(List.of("tmp", "ca-bundle"), pod.getVolumes().stream().map(v -> v.getName()).toList());
     assertEquals("corporate-ca", pod.getVolumes().get(1).getConfigMap().getName());
     assertEquals("arn:aws:iam::123456789012:role/appconnector",
-        Chart.one(objects, ServiceAccount.class).getMetadata().getAnnotations().get("eks.amazonaws.com/role-arn"));
-    Service s = Chart.one(objects, Service.class);
+        Chart.named(objects, ServiceAccount.class, Chart.RELEASE).getMetadata().getAnnotations().get("eks.amazonaws.com/role-arn"));
+    Service s = vendorService(objects);
     assertEquals("Local", s.getSpec().getExternalTrafficPolicy());
     assertEquals("nlb", s.getMetadata().getAnnotations().get("service.beta.kubernetes.io/aws-load-balancer-type"));
     var spread = pod.getTopologySpreadConstraints();
@@ -432,11 +501,11 @@ class HelmChartTest {
     assertEquals(d.getSpec().getSelector().getMatchLabels(), spread.get(1).getLabelSelector().getMatchLabels(),
         "a constraint without a labelSelector selects the operator's pods");
 
-    Deployment plain = Chart.one(Chart.render(NS, "spreadAcrossNodes: false"), Deployment.class);
+    Deployment plain = tokenServer(Chart.render(NS, "spreadAcrossNodes: false"));
     assertTrue(plain.getSpec().getTemplate().getSpec().getTopologySpreadConstraints().isEmpty());
     assertEquals("appconnector-operator:0.1.0", operator(plain).getImage(), "no digest unless set");
     List<HasMetadata> defaults = Chart.render(NS, "");
-    for (HasMetadata o : List.of(Chart.one(defaults, ServiceAccount.class), Chart.one(defaults, Service.class))) {
+    for (HasMetadata o : List.of(Chart.named(defaults, ServiceAccount.class, Chart.RELEASE), vendorService(defaults))) {
       assertTrue(o.getMetadata().getAnnotations() == null || o.getMetadata().getAnnotations().isEmpty(), o.getKind());
     }
   }
@@ -463,8 +532,9 @@ class HelmChartTest {
     ClusterRole unaggregated = Chart.named(Chart.render(NS, "rbac: {aggregateClusterRoles: false}"), ClusterRole.class,
         "appconnector-operator-tenant-edit");
     assertTrue(unaggregated.getMetadata().getLabels().keySet().stream().noneMatch(k -> k.startsWith("rbac.authorization")));
-    assertEquals(List.of(Chart.RELEASE), Chart.all(Chart.render(NS, "rbac: {userRoles: false}"), ClusterRole.class).stream()
-        .map(r -> r.getMetadata().getName()).toList(), "only the operator's ClusterRole");
+    assertEquals(List.of(Chart.RELEASE, ChartRbac.TOKEN_SERVER), Chart.all(Chart.render(NS, "rbac: {userRoles: false}"),
+        ClusterRole.class).stream().map(r -> r.getMetadata().getName()).toList(),
+        "only the controller's and the token server's ClusterRoles");
   }
 
   @Test
@@ -502,10 +572,10 @@ class HelmChartTest {
     String values = readme.substring(start, readme.indexOf("```", start))
         .replace("sha256:<digest you pushed>", "sha256:" + "ab".repeat(32));
     List<HasMetadata> objects = Chart.render(NS, values);
-    Deployment d = Chart.one(objects, Deployment.class);
+    Deployment d = tokenServer(objects);
     assertEquals("registry.example.com/appconnector-operator:0.1.0@sha256:" + "ab".repeat(32), operator(d).getImage());
     assertEquals("-XX:+ExitOnOutOfMemoryError", env(d).get("JAVA_TOOL_OPTIONS").getValue());
-    assertEquals("Local", Chart.one(objects, Service.class).getSpec().getExternalTrafficPolicy());
+    assertEquals("Local", vendorService(objects).getSpec().getExternalTrafficPolicy());
     assertTrue(Chart.ofKind(objects, "PrometheusRule").isPresent());
   }
 

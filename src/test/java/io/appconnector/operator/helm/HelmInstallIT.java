@@ -37,6 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the custom resources (crds.keep). The NOTES' inline example is applied as a chart user would.
  */
 class HelmInstallIT {
+  /** The controller and the token server. */
+  static final List<String> DEPLOYMENTS = List.of(Chart.RELEASE + "-controller", Chart.RELEASE + "-token-server");
+
   static final String NS = "appconnector-system";
   static final String VERSION = System.getProperty("helm.version", "3.19.5");
   static final List<String> CRDS = List.of("activations.appconnector.io", "applistings.appconnector.io",
@@ -163,7 +166,9 @@ class HelmInstallIT {
           .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
               .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 60, TimeUnit.SECONDS);
     }
-    assertNotNull(client.apps().deployments().inNamespace(NS).withName(Chart.RELEASE).get());
+    for (String deployment : DEPLOYMENTS) {
+      assertNotNull(client.apps().deployments().inNamespace(NS).withName(deployment).get(), deployment);
+    }
 
     // What the NOTES tell a chart user to apply is accepted as it stands.
     for (String namespace : List.of("vendor-ledgerly", "tenant-acme")) {
@@ -215,7 +220,9 @@ class HelmInstallIT {
     // Uninstall: the operator goes, the CRDs and every custom resource stay.
     String uninstalled = helm("uninstall", Chart.RELEASE, "--namespace", NS);
     assertTrue(uninstalled.contains("kept due to the resource policy"), uninstalled);
-    assertNull(client.apps().deployments().inNamespace(NS).withName(Chart.RELEASE).get(), "the Deployment is removed");
+    for (String deployment : DEPLOYMENTS) {
+      assertNull(client.apps().deployments().inNamespace(NS).withName(deployment).get(), deployment + " is removed");
+    }
     for (String name : CRDS) {
       assertNotNull(crd(name), name + " kept");
     }

@@ -1,6 +1,7 @@
 package io.appconnector.operator.reconciler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,11 +19,21 @@ import io.appconnector.operator.support.TestClock;
 import io.appconnector.operator.token.TokenServer;
 import io.appconnector.operator.token.TokenSettings;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.appconnector.operator.dependent.DeliveredSecrets;
+import io.appconnector.operator.logic.DeliveredCredentials;
+import io.appconnector.operator.logic.DeliveryNames;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,13 +48,14 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator with exactly the Helm chart's RBAC rules: its ServiceAccount, ClusterRole, Role and
- * bindings are created in a real API server (RBAC authorization on), and the operator and its token
- * endpoint run with that ServiceAccount's token, as a replica in the release namespace does. The
+ * The operator with exactly the Helm chart's RBAC rules: both ServiceAccounts (the controller's and
+ * the token server's) with their ClusterRoles, Roles and bindings are created in a real API server
+ * (RBAC authorization on); the controller runs with its ServiceAccount's token and the token endpoint
+ * with the token server's, as the chart's two Deployments do in the release namespace. The
  * lifecycle and trusted-network scenarios run unchanged, two replicas hand the leader-election Lease
  * over, and the token endpoint rotates its signing keys, so a missing permission fails a test.
- * Afterwards the API server's audit log must show no refused request and every verb the chart grants
- * in use, so a permission nothing needs fails too (run the whole class: the audit covers all of it).
+ * Afterwards the API server's audit log must show, for each account, no refused request and every
+ * verb the chart grants it in use, so a permission nothing needs fails too (run the whole class: the audit covers all of it).
  */
 class RbacLifecycleIT {
   /** The release namespace: where the scenarios' operator keeps its Lease and the token endpoint its keys. */
@@ -54,15 +66,20 @@ class RbacLifecycleIT {
    * Granted verbs the scenarios do not reach, each with the path that needs it. Anything else granted
    * and unused fails the class.
    */
-  static final Map<String, String> NOT_REACHED = Map.of(
+  static final Map<String, String> NOT_REACHED_BY_CONTROLLER = Map.of(
       "coordination.k8s.io leases update",
       "leader election starts only if a SelfSubjectRulesReview shows get, create and update; renewals are patches",
       "networking.k8s.io networkpolicies get",
       "read only when creating a policy meets an existing one (HTTP 409): a stale cache, or after a crash");
 
+  /** The token server reaches every verb it is granted. */
+  static final Map<String, String> NOT_REACHED_BY_TOKEN_SERVER = Map.of();
+
   static AuditedApiServer api;
   static ChartRbac rbac;
   static KubernetesClient restricted;
+  static ChartRbac tokenRbac;
+  static KubernetesClient tokenClient;
 
   @BeforeAll
   static void installTheChartsRbac() {
@@ -72,7 +89,13 @@ class RbacLifecycleIT {
     restricted = rbac.clientFor(api.client());
     assertEquals(rbac.user(), restricted.authentication().v1().selfSubjectReviews()
         .create(new io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview()).getStatus()
-        .getUserInfo().getUsername(), "the operator's client is the chart's ServiceAccount");
+        .getUserInfo().getUsername(), "the controller's client is the chart's ServiceAccount");
+    tokenRbac = ChartRbac.tokenServer(RELEASE_NAMESPACE);
+    tokenRbac.install(api.client());
+    tokenClient = tokenRbac.clientFor(api.client());
+    assertEquals(tokenRbac.user(), tokenClient.authentication().v1().selfSubjectReviews()
+        .create(new io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview()).getStatus()
+        .getUserInfo().getUsername(), "the token server's client is its own ServiceAccount");
   }
 
   @AfterAll
@@ -84,23 +107,32 @@ class RbacLifecycleIT {
       return; // skipped (no API server binaries) or failed to start: nothing ran to audit
     }
     try {
-      List<Request> requests = api.requests(rbac.user());
-      assertTrue(requests.size() > 100, "the audit log holds the operator's requests");
-      assertEquals(List.of(), requests.stream().filter(r -> r.code() == 401 || r.code() == 403).toList(),
-          "requests the chart's rules refused");
-      Set<String> used = requests.stream().map(r -> r.apiGroup() + " " + r.rbacResource() + " " + r.verb())
-          .collect(Collectors.toCollection(TreeSet::new));
-      Set<String> granted = Stream.concat(rbac.clusterRules().stream(), rbac.namespaceRules().stream())
-          .flatMap(RbacLifecycleIT::grants).collect(Collectors.toCollection(TreeSet::new));
-      assertTrue(granted.containsAll(NOT_REACHED.keySet()), "the exceptions are grants");
-      Set<String> unused = new TreeSet<>(granted);
-      unused.removeAll(used);
-      unused.removeAll(NOT_REACHED.keySet());
-      assertEquals(Set.of(), unused, "granted by the chart but never used by the operator; used: " + used);
+      exactlyWhatIsUsed(rbac, NOT_REACHED_BY_CONTROLLER, 100);
+      exactlyWhatIsUsed(tokenRbac, NOT_REACHED_BY_TOKEN_SERVER, 10);
     } finally {
       restricted.close();
+      if (tokenClient != null) {
+        tokenClient.close();
+      }
       api.close();
     }
+  }
+
+  /** The account's requests: none refused, and every grant but the named exceptions in use. */
+  static void exactlyWhatIsUsed(ChartRbac account, Map<String, String> notReached, int atLeast) {
+    List<Request> requests = api.requests(account.user());
+    assertTrue(requests.size() > atLeast, "the audit log holds the requests of " + account.user());
+    assertEquals(List.of(), requests.stream().filter(r -> r.code() == 401 || r.code() == 403).toList(),
+        "requests the chart's rules refused " + account.user());
+    Set<String> used = requests.stream().map(r -> r.apiGroup() + " " + r.rbacResource() + " " + r.verb())
+        .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> granted = Stream.concat(account.clusterRules().stream(), account.namespaceRules().stream())
+        .flatMap(RbacLifecycleIT::grants).collect(Collectors.toCollection(TreeSet::new));
+    assertTrue(granted.containsAll(notReached.keySet()), "the exceptions are grants");
+    Set<String> unused = new TreeSet<>(granted);
+    unused.removeAll(used);
+    unused.removeAll(notReached.keySet());
+    assertEquals(Set.of(), unused, "granted by the chart to " + account.user() + " but never used; used: " + used);
   }
 
   static Stream<String> grants(PolicyRule rule) {
@@ -108,9 +140,9 @@ class RbacLifecycleIT {
         .flatMap(r -> rule.getVerbs().stream().map(v -> g + " " + r + " " + v)));
   }
 
-  /** The token endpoint as every replica runs it, with the ServiceAccount's client and the scenario's clock. */
+  /** The token endpoint as the token server's replicas run it, with their ServiceAccount's client and the scenario's clock. */
   static TokenServer tokenServer(TestClock clock) {
-    return AppConnectorOperator.startTokenServer(restricted, TokenSettings.embedded(RELEASE_NAMESPACE), clock);
+    return AppConnectorOperator.startTokenServer(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE), clock);
   }
 
   static Operator replica(String pod, Deadlines deadlines) {
@@ -223,7 +255,7 @@ class RbacLifecycleIT {
     @Test
     void theTokenEndpointCreatesAndRotatesItsSigningKeysWithTheChartsRules() {
       TestClock clock = new TestClock();
-      TokenServer tokens = AppConnectorOperator.startTokenServer(restricted, TokenSettings.embedded(RELEASE_NAMESPACE),
+      TokenServer tokens = AppConnectorOperator.startTokenServer(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE),
           clock);
       try {
         String before = tokens.keys().current().current().getKeyID();
@@ -232,6 +264,81 @@ class RbacLifecycleIT {
         assertNotEquals(before, tokens.keys().current().current().getKeyID());
       } finally {
         tokens.close();
+      }
+    }
+  }
+
+  @Nested
+  class TokenServerIdentity {
+    /** Whether the token server's own ServiceAccount may do this (a SelfSubjectAccessReview, as `kubectl auth can-i`). */
+    boolean tokenServerCan(String verb, String resource, String namespace, String name) {
+      var review = new SelfSubjectAccessReviewBuilder().withNewSpec().withNewResourceAttributes()
+          .withGroup("").withResource(resource).withVerb(verb).withNamespace(namespace).withName(name)
+          .endResourceAttributes().endSpec().build();
+      return tokenClient.resource(review).create().getStatus().getAllowed();
+    }
+
+    @Test
+    void theTokenServersTokenReadsNoSecretButItsOwn() {
+      assertFalse(tokenServerCan("get", "secrets", "kube-system", null), "kube-system Secrets");
+      assertFalse(tokenServerCan("list", "secrets", "kube-system", null));
+      assertFalse(tokenServerCan("list", "secrets", null, null), "Secrets of all namespaces");
+      assertFalse(tokenServerCan("get", "secrets", "vendor-ledgerly", "ledgerly-credentials"), "delivered credentials");
+      assertFalse(tokenServerCan("get", "secrets", RELEASE_NAMESPACE, "another-secret"), "others in its namespace");
+      assertFalse(tokenServerCan("update", "secrets", RELEASE_NAMESPACE, "appconnector-introspection"));
+      assertFalse(tokenServerCan("delete", "secrets", RELEASE_NAMESPACE, "appconnector-signing-keys"));
+      assertTrue(tokenServerCan("get", "secrets", RELEASE_NAMESPACE, "appconnector-signing-keys"), "its own keys");
+      assertTrue(tokenServerCan("update", "secrets", RELEASE_NAMESPACE, "appconnector-signing-keys"), "rotation");
+      // The controller's account still may: it delivers credentials into vendors' namespaces.
+      var review = new SelfSubjectAccessReviewBuilder().withNewSpec().withNewResourceAttributes()
+          .withGroup("").withResource("secrets").withVerb("get").withNamespace("vendor-ledgerly")
+          .endResourceAttributes().endSpec().build();
+      assertTrue(restricted.resource(review).create().getStatus().getAllowed());
+    }
+  }
+
+  @Nested
+  class FirstUse {
+    @Test
+    void theTokenServerRecordsAVendorsFirstExchangeUnderItsOwnAccount() {
+      KubernetesClient admin = api.client();
+      for (String ns : List.of("fu-tenant", "fu-vendor")) {
+        admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+      }
+      admin.resource(Fixtures.vendorListing("fu-ledger", "fu-vendor", "invoices.read")).create();
+      Operator controller = replica("fu-controller", new Deadlines());
+      TokenServer tokens = AppConnectorOperator.startTokenServer(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE),
+          Clock.systemUTC());
+      try {
+        Activation created = admin.resource(Fixtures.activation("fu-tenant", "one", "fu-ledger", "invoices.read")).create();
+        Activation active = Await.until("the controller issues credentials", () -> admin.resource(created).get(),
+            x -> x.getStatus() != null && x.getStatus().phase == Phase.Active, Duration.ofSeconds(30));
+        DeliveredCredentials delivered = DeliveredSecrets.read(admin.secrets().inNamespace("fu-vendor")
+            .withName(DeliveryNames.secretName(active)).get());
+        HttpClient http = HttpClient.newHttpClient();
+        Await.until("the token server issues a token", () -> exchange(http, tokens, delivered), code -> code == 200);
+        Await.until("the first use is recorded", () -> admin.resource(created).get(),
+            x -> x.getStatus().credential != null && x.getStatus().credential.firstUsedAt != null);
+        assertEquals(1, tokens.firstUsesRecorded(), "recorded by the token server");
+      } finally {
+        tokens.close();
+        controller.stop();
+      }
+    }
+
+    int exchange(HttpClient http, TokenServer tokens, DeliveredCredentials credentials) {
+      String basic = Base64.getEncoder().encodeToString((credentials.clientId() + ":" + credentials.clientSecret())
+          .getBytes(StandardCharsets.UTF_8));
+      try {
+        return http.send(HttpRequest.newBuilder(URI.create(tokens.settings().tokenEndpoint()))
+            .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
       }
     }
   }
