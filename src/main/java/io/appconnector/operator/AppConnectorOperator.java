@@ -11,7 +11,7 @@ import io.appconnector.operator.reconciler.ActivationReconciler;
 import io.appconnector.operator.reconciler.AppListingReconciler;
 import io.appconnector.operator.reconciler.ListingReports;
 import io.appconnector.operator.reconciler.Deadlines;
-import io.appconnector.operator.reconciler.LeanStore;
+import io.appconnector.operator.cache.LeanStore;
 import io.appconnector.operator.reconciler.TrustedNetworkReconciler;
 import io.appconnector.operator.http.ServerLimits;
 import io.appconnector.operator.observability.HealthServer;

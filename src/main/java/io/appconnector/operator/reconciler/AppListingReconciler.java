@@ -1,5 +1,6 @@
 package io.appconnector.operator.reconciler;
 
+import io.appconnector.operator.cache.LeanStore;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.AppListingStatus;
 import io.appconnector.operator.logic.ListingReadiness;

@@ -1,4 +1,4 @@
-package io.appconnector.operator.reconciler;
+package io.appconnector.operator.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.reconciler.ActivationReconciler;
 import io.appconnector.operator.dependent.DeliveredSecrets;
 import io.appconnector.operator.logic.DeliveredCredentials;
 import io.appconnector.operator.logic.DeliveryNames;

@@ -1,6 +1,5 @@
-package io.appconnector.operator.reconciler;
+package io.appconnector.operator.cache;
 
-import io.appconnector.operator.dependent.DeliveredSecrets;
 import io.appconnector.operator.logic.DeliveredContent;
 import io.appconnector.operator.logic.DeliveryNames;
 import io.appconnector.operator.api.v1alpha1.Activation;
@@ -33,7 +32,7 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
 
   static {
     List<String> keys = new java.util.ArrayList<>(DeliveredContent.DATA_KEYS);
-    keys.add(DeliveredSecrets.KEY_CLIENT_SECRET);
+    keys.add(DeliveredContent.KEY_CLIENT_SECRET);
     DELIVERED_KEYS = List.copyOf(keys);
   }
 
