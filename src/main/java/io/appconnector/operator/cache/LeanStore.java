@@ -160,11 +160,7 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
 
   static Secret keyNamesCopy(Secret secret) {
     ObjectMeta from = secret.getMetadata();
-    ObjectMeta meta = new ObjectMeta();
-    meta.setName(from.getName());
-    meta.setNamespace(shared(from.getNamespace()));
-    meta.setUid(from.getUid());
-    meta.setResourceVersion(from.getResourceVersion());
+    ObjectMeta meta = identity(from);
     meta.setLabels(from.getLabels() == null || from.getLabels().get(io.appconnector.operator.logic.VendorSecret.LABEL) == null
         ? null : Map.of(io.appconnector.operator.logic.VendorSecret.LABEL,
             shared(from.getLabels().get(io.appconnector.operator.logic.VendorSecret.LABEL))));
@@ -173,6 +169,16 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
     copy.setData(markSet(secret.getData(), true));
     copy.setStringData(markSet(secret.getStringData(), false));
     return copy;
+  }
+
+  /** A new ObjectMeta with only what identifies the object: name, namespace, UID and resourceVersion. */
+  private static ObjectMeta identity(ObjectMeta from) {
+    ObjectMeta meta = new ObjectMeta();
+    meta.setName(from.getName());
+    meta.setNamespace(shared(from.getNamespace()));
+    meta.setUid(from.getUid());
+    meta.setResourceVersion(from.getResourceVersion());
+    return meta;
   }
 
   private static Map<String, String> markSet(Map<String, String> from, boolean base64) {
@@ -205,11 +211,7 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
 
   static Secret deliveredCopy(Secret secret) {
     ObjectMeta from = secret.getMetadata();
-    ObjectMeta meta = new ObjectMeta();
-    meta.setName(from.getName());
-    meta.setNamespace(shared(from.getNamespace()));
-    meta.setUid(from.getUid());
-    meta.setResourceVersion(from.getResourceVersion());
+    ObjectMeta meta = identity(from);
     meta.setDeletionTimestamp(from.getDeletionTimestamp());
     meta.setManagedFields(null);
     meta.setOwnerReferences(null);
