@@ -1,8 +1,8 @@
 package io.appconnector.operator.logic;
 
-import static io.appconnector.operator.status.Conditions.CONSENT_GIVEN;
-import static io.appconnector.operator.status.Conditions.LISTING_AVAILABLE;
-import static io.appconnector.operator.status.Conditions.VENDOR_CREDENTIALS_VALID;
+import static io.appconnector.operator.values.Conditions.CONSENT_GIVEN;
+import static io.appconnector.operator.values.Conditions.LISTING_AVAILABLE;
+import static io.appconnector.operator.values.Conditions.VENDOR_CREDENTIALS_VALID;
 
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationSpec;

@@ -1,8 +1,10 @@
 package io.appconnector.operator.logic;
 
-import static io.appconnector.operator.status.Conditions.CREDENTIALS_ISSUED;
-import static io.appconnector.operator.status.Conditions.READY;
+import static io.appconnector.operator.values.Conditions.CREDENTIALS_ISSUED;
+import static io.appconnector.operator.values.Conditions.READY;
 
+import io.appconnector.operator.values.DeliveryNames;
+import io.appconnector.operator.values.GoDuration;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Credential;
@@ -10,10 +12,9 @@ import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec;
 import io.appconnector.operator.credentials.SecretVerifier;
-import io.appconnector.operator.status.Conditions;
-import io.appconnector.operator.status.Times;
+import io.appconnector.operator.values.Conditions;
+import io.appconnector.operator.values.Times;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
-import io.appconnector.operator.config.OperatorSettings.ApiPods;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
