@@ -77,25 +77,20 @@ public final class ActivationPlanner {
   private static ActivationPlan credentials(Observed in) {
     Activation activation = in.activation();
     List<Condition> conditions = new ArrayList<>();
-    Gate listingGate = ActivationGates.listing(activation, in.listing(), in.sameListing());
-    conditions.add(condition(listingGate));
-    if (!listingGate.passed()) {
-      return blocked(listingGate, conditions, in);
+    for (ActivationGates.Check check : ActivationGates.CHAIN) {
+      Gate gate = check.check(in);
+      if (gate == null) {
+        continue;
+      }
+      conditions.add(condition(gate));
+      if (!gate.passed()) {
+        return blocked(gate, conditions, in);
+      }
     }
     AppListingSpec listing = in.listing().getSpec();
-    Gate consent = ActivationGates.consent(activation.getSpec(), listing);
-    conditions.add(condition(consent));
-    if (!consent.passed()) {
-      return blocked(consent, conditions, in);
-    }
     List<String> granted = ActivationGates.grantedScopes(activation.getSpec(), listing);
     boolean billable = listing.pricing != null && listing.pricing.feeImpact;
     if (listing.developedBy == AppListingSpec.Party.Platform) {
-      Gate vendor = ActivationGates.vendorCredentials(activation.getSpec(), listing, in.vendorSecret());
-      conditions.add(condition(vendor));
-      if (!vendor.passed()) {
-        return blocked(vendor, conditions, in);
-      }
       return platformBuilt(activation, conditions, granted, billable);
     }
     return vendorBuilt(in, listing, conditions, granted, billable);
