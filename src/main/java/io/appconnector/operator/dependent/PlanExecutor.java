@@ -12,6 +12,7 @@ import io.appconnector.operator.logic.ActivationPlan;
 import io.appconnector.operator.logic.CredentialAction;
 import io.appconnector.operator.logic.DeliveredContent;
 import io.appconnector.operator.values.DeliveryNames;
+import io.appconnector.operator.values.NamespacedName;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.appconnector.operator.logic.DeliveredCredentials;
@@ -123,7 +124,7 @@ public class PlanExecutor {
         next.grantedScopes = new ArrayList<>(plan.grantedScopes());
         // Every issue goes to the injective name (one at an older name is removed once this is
         // written); a repair rewrites the Secret where the record says.
-        next.deliveredTo = plan.vendorNamespace() + "/" + DeliveryNames.secretName(activation);
+        next.deliveredTo = new NamespacedName(plan.vendorNamespace(), DeliveryNames.secretName(activation)).toString();
         // Re-delivering the same pair never moves its expiry: it stays as recorded.
         next.issuedAt = keepTimes ? record.issuedAt : Times.formatPrecise(now);
         next.expiresAt = keepTimes || plan.requeueAt() == null
@@ -151,8 +152,8 @@ public class PlanExecutor {
     }
     Delivery delivery = null;
     if (secretValue != null) {
-      String[] where = record.deliveredTo.split("/", 2);
-      delivery = new Delivery(activation.getMetadata().getUid(), DeliveredSecrets.build(where[0], where[1],
+      NamespacedName where = NamespacedName.parse(record.deliveredTo);
+      delivery = new Delivery(activation.getMetadata().getUid(), DeliveredSecrets.build(where.namespace(), where.name(),
           DeliveredContent.expected(activation, record, tokenUrl), secretValue), delivered);
     }
     ActivationStatus status = plan.status(activation, record, now);

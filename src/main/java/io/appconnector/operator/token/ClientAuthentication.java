@@ -13,7 +13,22 @@ import java.util.Map;
  */
 public record ClientAuthentication(String clientId, String clientSecret, Method method) {
 
-  public enum Method { CLIENT_SECRET_BASIC, CLIENT_SECRET_POST }
+  /** The client authentication methods of the token endpoint, as its metadata (RFC 8414) names them. */
+  public enum Method {
+    CLIENT_SECRET_BASIC("client_secret_basic"),
+    CLIENT_SECRET_POST("client_secret_post");
+
+    private final String metadataName;
+
+    Method(String metadataName) {
+      this.metadataName = metadataName;
+    }
+
+    /** The name in {@code token_endpoint_auth_methods_supported}. */
+    public String metadataName() {
+      return metadataName;
+    }
+  }
 
   /**
    * @param authorization every Authorization header of the request (normally none or one)

@@ -1,5 +1,6 @@
 package io.appconnector.operator.token;
 
+import io.appconnector.operator.values.TokenPaths;
 import io.appconnector.operator.http.HttpAnswer;
 import io.appconnector.operator.http.HttpCall;
 import java.util.LinkedHashMap;
@@ -12,8 +13,8 @@ import java.util.function.Supplier;
  * {@code GET /.well-known/oauth-authorization-server} (RFC 8414 metadata); any other path is 404.
  */
 public class WellKnownEndpoints {
-  public static final String JWKS = "/.well-known/jwks.json";
-  public static final String METADATA = "/.well-known/oauth-authorization-server";
+  public static final String JWKS = TokenPaths.JWKS;
+  public static final String METADATA = TokenPaths.METADATA;
 
   private final TokenSettings settings;
   private final Supplier<SigningKeys> keys;
@@ -41,9 +42,11 @@ public class WellKnownEndpoints {
     metadata.put("jwks_uri", settings.jwksUri());
     metadata.put("grant_types_supported", List.of("client_credentials"));
     metadata.put("response_types_supported", List.of());
-    metadata.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+    metadata.put("token_endpoint_auth_methods_supported",
+        java.util.Arrays.stream(ClientAuthentication.Method.values()).map(ClientAuthentication.Method::metadataName).toList());
     metadata.put("introspection_endpoint", settings.introspectionEndpoint());
-    metadata.put("introspection_endpoint_auth_methods_supported", List.of("client_secret_basic"));
+    metadata.put("introspection_endpoint_auth_methods_supported",
+        List.of(ClientAuthentication.Method.CLIENT_SECRET_BASIC.metadataName()));
     return metadata;
   }
 }
