@@ -8,7 +8,7 @@ import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
 import io.appconnector.operator.credentials.SecretVerifier;
 import io.appconnector.operator.values.GoDuration;
-import io.appconnector.operator.values.Times;
+import io.appconnector.operator.logic.UnusedCredentials;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -50,14 +50,15 @@ public final class ExchangeRules {
     }
   }
 
-  public static Verdict decide(String clientId, String secret, Activation activation, AppListing listing,
-      Collection<TrustedNetwork> trustedNetworks, byte[] source, Instant now) {
-    return decide(clientId, secret, activation, listing, trustedNetworks, source, now, DEFAULT_TOKEN_LIFETIME);
-  }
-
-  /** As above, with the operator's token lifetime for listings that set none. */
-  public static Verdict decide(String clientId, String secret, Activation activation, AppListing listing,
+  /**
+   * Whether the authenticated client may have a token now, and what it may have: {@code client} is
+   * checked against the activation's record first, whatever else is wrong, so the time taken does
+   * not tell why a request fails. {@code defaultTokenLifetime} is the operator's, for listings that set none.
+   */
+  public static Verdict decide(ClientAuthentication client, Activation activation, AppListing listing,
       Collection<TrustedNetwork> trustedNetworks, byte[] source, Instant now, Duration defaultTokenLifetime) {
+    String clientId = client.clientId();
+    String secret = client.clientSecret();
     Credential credential = credential(activation, clientId);
     String verifier = credential == null || credential.verifier == null ? DECOY_VERIFIER : credential.verifier;
     // Always compare, before anything else decides: the time taken does not tell why a request fails.
@@ -96,9 +97,7 @@ public final class ExchangeRules {
     if (activation.getMetadata().getDeletionTimestamp() != null) {
       return Refusal.DEACTIVATED;
     }
-    Instant expiresAt = Times.parse(credential.expiresAt);
-    if (credential.expiredAt != null
-        || (credential.firstUsedAt == null && expiresAt != null && !now.isBefore(expiresAt))) {
+    if (credential.expiredAt != null || UnusedCredentials.pastDeadline(credential, now)) {
       return Refusal.EXPIRED;
     }
     if (activation.getSpec().suspended || activation.getStatus().phase == Phase.Suspended) {

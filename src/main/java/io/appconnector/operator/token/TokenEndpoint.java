@@ -82,7 +82,7 @@ public class TokenEndpoint {
       }
       refusals.refused(refused != null ? refused : clientId, e.reason());
       return HttpReplies.error(e);
-    } catch (KubernetesClientException | IllegalStateException e) {
+    } catch (KubernetesClientException | RetryLater e) {
       log.warn("a token exchange could not finish: {}", e.getMessage());
       outcomes.accept("temporarily_unavailable");
       return HttpReplies.error(OAuthError.temporarilyUnavailable());
@@ -112,7 +112,7 @@ public class TokenEndpoint {
     String tenant = activation == null ? "" : activation.getMetadata().getNamespace();
     AppListing listing = directory.listing(activation == null ? "" : activation.getSpec().listing);
     List<TrustedNetwork> networks = directory.trustedNetworks(tenant);
-    ExchangeRules.Verdict verdict = ExchangeRules.decide(clientId, request.client().clientSecret(), activation,
+    ExchangeRules.Verdict verdict = ExchangeRules.decide(request.client(), activation,
         activation == null ? null : listing, activation == null ? List.of() : networks, source, now,
         defaultTokenLifetime);
     if (!verdict.allowed()) {
