@@ -12,7 +12,7 @@ import io.appconnector.operator.api.v1alpha1.AppListingSpec;
 import io.appconnector.operator.bench.BenchmarkMain.Measured;
 import io.appconnector.operator.bench.BenchmarkMain.Options;
 import io.appconnector.operator.bench.BenchmarkMain.Row;
-import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.logic.VendorSecret;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;

@@ -4,10 +4,9 @@ import io.appconnector.operator.cache.DeliveredSecretStore;
 import io.appconnector.operator.cache.LeanStore;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.AppListing;
-import io.appconnector.operator.dependent.DeliveredSecrets;
 import io.appconnector.operator.dependent.OwnWrites;
 import io.appconnector.operator.logic.DeliveredCredentials;
-import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.logic.VendorSecret;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
 import io.appconnector.operator.logic.NetworkFence;
@@ -214,7 +213,7 @@ class ActivationSources {
     }
     String name = recorded != null && recorded.startsWith(namespace + "/") ? recorded.split("/", 2)[1]
         : DeliveryNames.secretName(activation);
-    DeliveredCredentials d = DeliveredSecrets.read(client.secrets().inNamespace(namespace).withName(name).get());
+    DeliveredCredentials d = DeliveredCredentials.read(client.secrets().inNamespace(namespace).withName(name).get());
     return d != null && activation.getMetadata().getUid().equals(d.activationUid()) ? d : null;
   }
 
@@ -235,12 +234,12 @@ class ActivationSources {
               .withLabelSelector(DeliveryNames.DELIVERED_SELECTOR), each));
     }
     Map<String, DeliveredCredentials> found = new java.util.LinkedHashMap<>();
-    deliveredStore.deliveredFor(activation.getMetadata().getUid()).stream().map(DeliveredSecrets::read)
+    deliveredStore.deliveredFor(activation.getMetadata().getUid()).stream().map(DeliveredCredentials::read)
         .filter(Objects::nonNull).forEach(d -> found.put(d.location(), d));
     String recorded = recordedLocation(activation);
     if (recorded != null && recorded.contains("/") && !deliveredStore.keeps(recorded.split("/", 2)[0])) {
       String[] at = recorded.split("/", 2);
-      DeliveredCredentials d = DeliveredSecrets.read(client.secrets().inNamespace(at[0]).withName(at[1]).get());
+      DeliveredCredentials d = DeliveredCredentials.read(client.secrets().inNamespace(at[0]).withName(at[1]).get());
       if (d != null && activation.getMetadata().getUid().equals(d.activationUid())) {
         found.put(d.location(), d);
       }
@@ -260,7 +259,7 @@ class ActivationSources {
         + activation.getMetadata().getNamespace() + "," + DeliveryNames.ACTIVATION + "="
         + DeliveryNames.labelValue(activation.getMetadata().getName());
     listDelivered(client.secrets().inAnyNamespace().withLabelSelector(selector), s -> {
-      DeliveredCredentials d = DeliveredSecrets.read(s);
+      DeliveredCredentials d = DeliveredCredentials.read(s);
       if (d != null && activation.getMetadata().getUid().equals(d.activationUid())) {
         found.putIfAbsent(d.location(), d);
       }
