@@ -95,6 +95,8 @@ public final class BenchmarkMain {
       d.put("bench.compare.expiry.lifetime", "30s");
       d.put("bench.compare.contenders", "java,go,plain");
       d.put("bench.compare.alt.jvm", "");
+      d.put("bench.compare.alt.java", "");
+      d.put("bench.operator.jar", "");
       d.put("bench.hostile.secrets", "1000");
       d.put("bench.hostile.others", "100");
       return d;
