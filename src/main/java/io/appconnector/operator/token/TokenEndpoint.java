@@ -3,7 +3,6 @@ package io.appconnector.operator.token;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
-import io.appconnector.operator.usage.FirstUse;
 import io.appconnector.operator.http.HttpAnswer;
 import io.appconnector.operator.http.HttpCall;
 import io.fabric8.kubernetes.client.KubernetesClient;
