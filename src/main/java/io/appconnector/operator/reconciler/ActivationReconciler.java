@@ -11,10 +11,12 @@ import io.appconnector.operator.logic.ActivationPlan;
 import io.appconnector.operator.logic.ActivationPlanner;
 import io.appconnector.operator.logic.CredentialAction;
 import io.appconnector.operator.logic.DeliveredCredentials;
+import io.appconnector.operator.logic.PlanEvent;
 import io.appconnector.operator.logic.VendorSecret;
 import io.appconnector.operator.observability.ProductMetrics;
 import io.appconnector.operator.values.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -116,8 +118,9 @@ public class ActivationReconciler implements Reconciler<Activation> {
     Collection<Activation> peers = sources.peers(context, activation);
     VendorSecret vendorSecret = sources.vendorSecret(activation);
     DeliveredCredentials delivered = sources.delivered(activation, listing);
-    ActivationPlan plan = plan(activation, listing, peers, vendorSecret, delivered, now);
-    if (destructive(plan)) {
+    Namespace tenant = sources.namespace(activation);
+    ActivationPlan plan = plan(activation, listing, peers, vendorSecret, delivered, tenant, now);
+    if (plan.revokesOrReplaces()) {
       // Caches can lag behind a first use recorded a moment ago or a Secret just replaced: decide
       // anything that revokes or replaces credentials again on fresh reads.
       Activation fresh = context.getClient().resource(activation).get();
@@ -126,7 +129,13 @@ public class ActivationReconciler implements Reconciler<Activation> {
       }
       activation = fresh;
       delivered = sources.freshDelivered(activation, listing);
-      plan = plan(activation, listing, peers, vendorSecret, delivered, now);
+      plan = plan(activation, listing, peers, vendorSecret, delivered, tenant, now);
+    }
+    if (plan.startsBilling(activation.getStatus())) {
+      // Whether the tenant's plan includes the activation is decided for good: on a fresh read of
+      // its Namespace, not a cache that may lag behind a label set a moment ago.
+      tenant = context.getClient().namespaces().withName(activation.getMetadata().getNamespace()).get();
+      plan = plan(activation, listing, peers, vendorSecret, delivered, tenant, now);
     }
     // The fence goes up before credentials are delivered, and comes down once they are not needed.
     executor.fence(activation, plan.networkPolicy(), sources.policy(activation));
@@ -156,7 +165,7 @@ public class ActivationReconciler implements Reconciler<Activation> {
         plan.phase() == ActivationStatus.Phase.Active, null);
     metrics.observed(ResourceID.fromResource(activation), plan.phase(),
         plan.phase() == ActivationStatus.Phase.Active ? plan.requeueAt() : null);
-    Instant next = nextDeadline(plan, outcome.status());
+    Instant next = plan.nextLook();
     deadlines.set(ResourceID.fromResource(activation), next);
     if (next == null) {
       return UpdateControl.noUpdate();
@@ -233,7 +242,7 @@ public class ActivationReconciler implements Reconciler<Activation> {
     String why = plan.action() == CredentialAction.EXPIRE ? "they were not used in time"
         : plan.phase() == ActivationStatus.Phase.Suspended ? "the tenant suspended the activation"
         : "the listing is no longer available to the tenant";
-    events.normal(regarding, "CredentialsWithdrawn", "Credentials of tenant '" + activation.getMetadata().getNamespace()
+    events.normal(regarding, PlanEvent.CredentialsWithdrawn.reason(), "Credentials of tenant '" + activation.getMetadata().getNamespace()
         + "' for listing '" + activation.getSpec().listing + "' were withdrawn: " + why + ".");
   }
 
@@ -263,12 +272,12 @@ public class ActivationReconciler implements Reconciler<Activation> {
 
   private void announce(Activation activation, ActivationPlan plan) {
     ActivationStatus.Phase before = activation.getStatus() == null ? null : activation.getStatus().phase;
-    boolean acted = plan.event() != null && plan.action() != CredentialAction.NONE;
+    boolean acted = plan.acts();
     if (!acted && before == plan.phase()) {
       return;
     }
     Condition ready = Conditions.find(plan.conditions(), Conditions.READY);
-    String reason = acted ? plan.event() : ready.getReason();
+    String reason = acted ? plan.event().reason() : ready.getReason();
     // One line per transition, as the Event says it.
     log.info("activation {}/{}: {} -> {} ({})", activation.getMetadata().getNamespace(),
         activation.getMetadata().getName(), before == null ? "new" : before, plan.phase(), reason);
@@ -280,19 +289,10 @@ public class ActivationReconciler implements Reconciler<Activation> {
   }
 
   private ActivationPlan plan(Activation activation, AppListing listing, Collection<Activation> peers,
-      VendorSecret vendorSecret, DeliveredCredentials delivered, Instant now) {
+      VendorSecret vendorSecret, DeliveredCredentials delivered, Namespace tenant, Instant now) {
     return ActivationPlanner.plan(new ActivationPlanner.Observed(activation, listing, peers, vendorSecret, delivered,
-        now, sources.namespace(activation), sources.trustedNetworks(activation), sources.tenantPolicies(activation),
+        now, tenant, sources.trustedNetworks(activation), sources.tenantPolicies(activation),
         apiPods, defaultLifetime, executor.tokenUrl()));
-  }
-
-  /**
-   * Plans that revoke, replace or rewrite a delivered Secret: decided again on fresh reads, since the
-   * cache can lag behind a first use recorded a moment ago or a Secret just written.
-   */
-  static boolean destructive(ActivationPlan plan) {
-    return plan.action() == CredentialAction.EXPIRE || plan.action() == CredentialAction.REPAIR
-        || "DeliveredSecretReplaced".equals(plan.event()) || "CredentialsRedelivered".equals(plan.event());
   }
 
   private void count(ActivationPlan plan) {
@@ -303,14 +303,5 @@ public class ActivationReconciler implements Reconciler<Activation> {
       default -> {
       }
     }
-  }
-
-  static Instant nextDeadline(ActivationPlan plan, ActivationStatus status) {
-    Instant next = plan.requeueAt();
-    if (status.billing != null && status.billing.state == ActivationStatus.BillingState.FeeChangePending) {
-      Instant effective = io.appconnector.operator.values.Times.parse(status.billing.effectiveFrom);
-      next = next == null || effective.isBefore(next) ? effective : next;
-    }
-    return next;
   }
 }
