@@ -3,6 +3,7 @@ package io.appconnector.operator.token;
 import io.appconnector.operator.logic.UnusedCredentials;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Credential;
+import io.appconnector.operator.logic.LiveCredential;
 import io.appconnector.operator.values.Times;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -37,7 +38,7 @@ public final class FirstUse {
       if (credential.firstUsedAt != null) {
         return Result.ALREADY_RECORDED;
       }
-      if (credential.verifier == null || credential.expiredAt != null || UnusedCredentials.pastDeadline(credential, at)) {
+      if (!LiveCredential.live(credential) || credential.expiredAt != null || UnusedCredentials.pastDeadline(credential, at)) {
         return Result.NOT_USABLE;
       }
       credential.firstUsedAt = Times.formatPrecise(at);

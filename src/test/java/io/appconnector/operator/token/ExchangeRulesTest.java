@@ -67,8 +67,7 @@ class ExchangeRulesTest {
 
   static ExchangeRules.Verdict decide(String clientId, String secret, Activation a, AppListing listing,
       List<TrustedNetwork> networks, byte[] source, Instant now) {
-    return ExchangeRules.decide(new ClientAuthentication(clientId, secret, ClientAuthentication.Method.CLIENT_SECRET_BASIC),
-        a, listing, networks, source, now, ExchangeRules.DEFAULT_TOKEN_LIFETIME);
+    return ExchangeRules.decide(clientId, secret, a, listing, networks, source, now);
   }
 
   static ExchangeRules.Refusal refusal(Consumer<Activation> change) {
