@@ -32,6 +32,8 @@ public class DeliveredSecrets {
   public static final String KEY_TOKEN_URL = DeliveredContent.KEY_TOKEN_URL;
   public static final String KEY_EXPIRES_AT = DeliveredContent.KEY_EXPIRES_AT;
 
+  private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
   private final KubernetesClient client;
   private final OwnWrites ownWrites;
 
@@ -47,6 +49,16 @@ public class DeliveredSecrets {
 
   /** The Secret that says {@code content} and holds {@code clientSecret}. */
   public static Secret build(String namespace, String name, Map<String, String> content, String clientSecret) {
+    return build(namespace, name, content, clientSecret, null);
+  }
+
+  /**
+   * The Secret that says {@code content} and holds {@code clientSecret} and, during a rotation's
+   * overlap, {@code previousClientSecret} (else null); annotated with the hash of its data.
+   */
+  public static Secret build(String namespace, String name, Map<String, String> content, String clientSecret,
+      String previousClientSecret) {
+    content = DeliveredContent.withContentHash(content, clientSecret, previousClientSecret);
     Map<String, String> labels = new LinkedHashMap<>();
     Map<String, String> annotations = new LinkedHashMap<>();
     Map<String, String> data = new LinkedHashMap<>();
@@ -61,6 +73,9 @@ public class DeliveredSecrets {
       }
     });
     data.put(KEY_CLIENT_SECRET, base64(clientSecret));
+    if (previousClientSecret != null) {
+      data.put(DeliveredContent.KEY_PREVIOUS_CLIENT_SECRET, base64(previousClientSecret));
+    }
     return new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(name).withLabels(labels)
         .withAnnotations(annotations).endMetadata().withType("Opaque").withData(data).build();
   }
@@ -134,6 +149,17 @@ public class DeliveredSecrets {
     for (String key : DeliveredContent.ANNOTATIONS) {
       putIfPresent(content, DeliveredContent.ANNOTATION + key, annotations.get(key));
     }
+    // Everyone else's labels and annotations too: a listing's secretTemplate is compared on them.
+    new java.util.TreeMap<>(meta.getLabels()).forEach((k, v) -> {
+      if (!DeliveredContent.operatorOwned(DeliveredContent.LABEL + k)) {
+        content.putIfAbsent(DeliveredContent.LABEL + k, v);
+      }
+    });
+    new java.util.TreeMap<>(annotations).forEach((k, v) -> {
+      if (!k.equals(LAST_APPLIED) && !DeliveredContent.operatorOwned(DeliveredContent.ANNOTATION + k)) {
+        content.putIfAbsent(DeliveredContent.ANNOTATION + k, v);
+      }
+    });
     for (String key : DeliveredContent.DATA_KEYS) {
       putIfPresent(content, DeliveredContent.DATA + key, value(secret, key));
     }
@@ -147,7 +173,8 @@ public class DeliveredSecrets {
     return new DeliveredCredentials(meta.getNamespace(), meta.getName(), annotations.get(ACTIVATION_UID), revision,
         value(secret, KEY_CLIENT_ID), value(secret, KEY_CLIENT_SECRET), time(annotations.get(ISSUED_AT)),
         time(annotations.get(EXPIRES_AT)),
-        scopes == null || scopes.isBlank() ? List.of() : Arrays.asList(scopes.trim().split("\\s+")), content);
+        scopes == null || scopes.isBlank() ? List.of() : Arrays.asList(scopes.trim().split("\\s+")), content,
+        value(secret, DeliveredContent.KEY_PREVIOUS_CLIENT_SECRET));
   }
 
   private static void putIfPresent(Map<String, String> content, String key, String value) {

@@ -13,6 +13,9 @@ import io.appconnector.operator.logic.BillingCalendar;
 import io.appconnector.operator.logic.CredentialAction;
 import io.appconnector.operator.logic.DeliveredContent;
 import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.logic.SecretRotation;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus.PreviousSecret;
+import io.appconnector.operator.api.v1alpha1.AppListingSpec.SecretTemplate;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.appconnector.operator.logic.DeliveredCredentials;
@@ -113,15 +116,27 @@ public class PlanExecutor {
   /** {@code feeRecord}: the activation's fee-change record as cached, or null. */
   public Outcome execute(Activation activation, ActivationPlan plan, DeliveredCredentials delivered,
       ConfigMap feeRecord, Instant now) {
+    return execute(activation, plan, delivered, feeRecord, now, null, null);
+  }
+
+  /**
+   * As above, with the listing's {@code secretTemplate} for what is delivered, and a rotation step
+   * (null: none), which takes the place of the plan's own action on the credentials.
+   */
+  public Outcome execute(Activation activation, ActivationPlan plan, DeliveredCredentials delivered,
+      ConfigMap feeRecord, Instant now, SecretTemplate template, SecretRotation.Decision rotation) {
+    boolean rotating = rotation != null && rotation.step() != SecretRotation.Step.NONE;
+    CredentialAction action = rotating ? CredentialAction.NONE : plan.action();
     ActivationStatus previous = activation.getStatus() == null ? new ActivationStatus() : activation.getStatus();
     // A copy: objects read from the informer cache are never mutated.
     Credential record = previous.credential == null ? null : Serialization.clone(previous.credential);
     long revision = activation.getSpec().revision;
     DeliveredCredentials deleteAfter = null;
     String secretValue = null;
-    switch (plan.action()) {
+    String previousValue = null;
+    switch (action) {
       case ISSUE_NEW_CLIENT, ISSUE_SAME_CLIENT -> {
-        boolean sameClient = plan.action() == CredentialAction.ISSUE_SAME_CLIENT && record != null;
+        boolean sameClient = action == CredentialAction.ISSUE_SAME_CLIENT && record != null;
         boolean keepTimes = sameClient && record.verifier != null;
         ClientCredentials credentials = sameClient
             ? new ClientCredentials(record.clientId, generator.newSecret()) : generator.generate();
@@ -138,14 +153,21 @@ public class PlanExecutor {
         next.expiresAt = keepTimes || plan.requeueAt() == null
             ? (record == null ? null : record.expiresAt) : Times.formatPrecise(plan.requeueAt());
         next.firstUsedAt = sameClient ? record.firstUsedAt : null;
+        // A new secret answers any rotation asked for so far; an overlap in course ends with it.
+        next.rotation = activation.getSpec().rotateSecret;
+        next.secretIssuedAt = Times.formatPrecise(now);
         record = next;
         secretValue = credentials.clientSecret();
       }
-      case REPAIR -> secretValue = delivered.clientSecret();
+      case REPAIR -> {
+        secretValue = delivered.clientSecret();
+        previousValue = SecretRotation.previousHeld(record, delivered);
+      }
       case WITHDRAW, EXPIRE -> {
         if (record != null) {
           record.verifier = null;
           record.deliveredTo = null;
+          record.previousSecret = null;
           if (plan.action() == CredentialAction.EXPIRE && record.expiredAt == null) {
             record.expiredAt = Times.formatPrecise(now);
           }
@@ -155,6 +177,11 @@ public class PlanExecutor {
       case NONE -> {
       }
     }
+    if (rotating && record != null) {
+      String fresh = rotate(activation, record, rotation, now);
+      secretValue = fresh != null ? fresh : delivered.clientSecret();
+      previousValue = rotation.step() == SecretRotation.Step.RETIRE ? null : delivered.clientSecret();
+    }
     if (record != null && plan.phase() == ActivationStatus.Phase.Active && record.revision == revision) {
       record.grantedScopes = plan.grantedScopes();
     }
@@ -162,7 +189,7 @@ public class PlanExecutor {
     if (secretValue != null) {
       String[] where = record.deliveredTo.split("/", 2);
       delivery = new Delivery(activation.getMetadata().getUid(), DeliveredSecrets.build(where[0], where[1],
-          DeliveredContent.expected(activation, record, tokenUrl), secretValue), delivered);
+          DeliveredContent.expected(activation, record, tokenUrl, template), secretValue, previousValue), delivered);
     }
     ActivationStatus status = new ActivationStatus();
     status.phase = plan.phase();
@@ -173,6 +200,40 @@ public class PlanExecutor {
     status.credential = record;
     status.billing = billing(activation, plan, previous.billing, feeRecord, now);
     return new Outcome(status, deleteAfter, delivery);
+  }
+
+  /**
+   * Applies a rotation step to the record (a copy) and returns the secret the delivered Secret holds
+   * as current afterwards: a new one when rotating, the one delivered when retiring.
+   */
+  private String rotate(Activation activation, Credential record, SecretRotation.Decision rotation, Instant now) {
+    switch (rotation.step()) {
+      case ROTATE, RESUME -> {
+        if (rotation.step() == SecretRotation.Step.ROTATE) {
+          PreviousSecret previous = new PreviousSecret();
+          previous.verifier = record.verifier;
+          previous.issuedAt = record.secretIssuedAt != null ? record.secretIssuedAt : record.issuedAt;
+          // Its own first use when recorded, else the pair's when that came after this secret's issue.
+          previous.firstUsedAt = record.secretFirstUsedAt != null ? record.secretFirstUsedAt
+              : record.firstUsedAt != null && (previous.issuedAt == null
+                  || !Times.parse(record.firstUsedAt).isBefore(Times.parse(previous.issuedAt))) ? record.firstUsedAt
+              : null;
+          previous.retiresAt = Times.formatPrecise(rotation.retiresAt());
+          record.previousSecret = previous;
+          record.rotation = Math.max(activation.getSpec().rotateSecret, record.rotation == null ? 0 : record.rotation);
+        }
+        String fresh = generator.newSecret();
+        record.verifier = SecretVerifier.create(fresh);
+        record.secretIssuedAt = Times.formatPrecise(now);
+        record.secretFirstUsedAt = null;
+        return fresh;
+      }
+      case RETIRE -> {
+        record.previousSecret = null;
+        return null;
+      }
+      default -> throw new IllegalArgumentException("not a rotation step: " + rotation.step());
+    }
   }
 
   /**

@@ -162,7 +162,13 @@ public final class ActivationPlanner {
           && SecretVerifier.matches(record.verifier, delivered.clientSecret());
       Credential expectedRecord = io.fabric8.kubernetes.client.utils.Serialization.clone(record);
       expectedRecord.grantedScopes = granted;
-      java.util.Map<String, String> expected = DeliveredContent.expected(activation, expectedRecord, in.tokenUrl());
+      java.util.Map<String, String> expected = DeliveredContent.expected(activation, expectedRecord, in.tokenUrl(),
+          listing.secretTemplate);
+      if (in.tokenUrl() != null && secretHolds) {
+        // The hash is of everything the Secret holds, so it is compared only where all of it is known.
+        expected = DeliveredContent.withContentHash(expected, delivered.clientSecret(),
+            SecretRotation.previousHeld(record, delivered));
+      }
       boolean agrees = delivered.location().equals(record.deliveredTo)
           && DeliveredContent.agrees(expected, delivered.content());
       differences = DeliveredContent.differences(expected, delivered.content());

@@ -11,6 +11,7 @@ import io.appconnector.operator.logic.ActivationPlan;
 import io.appconnector.operator.logic.ActivationPlanner;
 import io.appconnector.operator.logic.CredentialAction;
 import io.appconnector.operator.logic.DeliveredCredentials;
+import io.appconnector.operator.logic.SecretRotation;
 import io.appconnector.operator.logic.VendorSecret;
 import io.appconnector.operator.observability.ProductMetrics;
 import io.appconnector.operator.status.Conditions;
@@ -117,7 +118,9 @@ public class ActivationReconciler implements Reconciler<Activation> {
     VendorSecret vendorSecret = sources.vendorSecret(activation);
     DeliveredCredentials delivered = sources.delivered(activation, listing);
     ActivationPlan plan = plan(activation, listing, peers, vendorSecret, delivered, now);
-    if (destructive(plan)) {
+    SecretRotation.Decision rotation = SecretRotation.decide(activation, listing == null ? null : listing.getSpec(),
+        plan, delivered, now);
+    if (destructive(plan) || rotation.step() != SecretRotation.Step.NONE) {
       // Caches can lag behind a first use recorded a moment ago or a Secret just replaced: decide
       // anything that revokes or replaces credentials again on fresh reads.
       Activation fresh = context.getClient().resource(activation).get();
@@ -127,11 +130,13 @@ public class ActivationReconciler implements Reconciler<Activation> {
       activation = fresh;
       delivered = sources.freshDelivered(activation, listing);
       plan = plan(activation, listing, peers, vendorSecret, delivered, now);
+      rotation = SecretRotation.decide(activation, listing == null ? null : listing.getSpec(), plan, delivered, now);
     }
     // The fence goes up before credentials are delivered, and comes down once they are not needed.
     executor.fence(activation, plan.networkPolicy(), sources.policy(activation));
     PlanExecutor.Outcome outcome = executor.execute(activation, plan, delivered,
-        sources.feeRecord(activation, executor.feeRecordNamespace()), now);
+        sources.feeRecord(activation, executor.feeRecordNamespace()), now,
+        listing == null ? null : listing.getSpec().secretTemplate, rotation);
     boolean changed;
     if (outcome.deliverAfterStatus() != null) {
       // The record first, so no Secret exists that its record does not vouch for; the phase and
@@ -148,7 +153,9 @@ public class ActivationReconciler implements Reconciler<Activation> {
         tellVendor(activation, outcome.deleteAfterStatus(), plan);
       }
     }
-    if (changed || plan.action() == CredentialAction.REPAIR) {
+    if (rotation.step() != SecretRotation.Step.NONE) {
+      announceRotation(activation, outcome.status(), rotation);
+    } else if (changed || plan.action() == CredentialAction.REPAIR) {
       announce(activation, plan);
       count(plan);
     }
@@ -157,6 +164,9 @@ public class ActivationReconciler implements Reconciler<Activation> {
     metrics.observed(ResourceID.fromResource(activation), plan.phase(),
         plan.phase() == ActivationStatus.Phase.Active ? plan.requeueAt() : null);
     Instant next = nextDeadline(plan, outcome.status());
+    if (rotation.nextLook() != null && (next == null || rotation.nextLook().isBefore(next))) {
+      next = rotation.nextLook();
+    }
     deadlines.set(ResourceID.fromResource(activation), next);
     if (next == null) {
       return UpdateControl.noUpdate();
@@ -259,6 +269,26 @@ public class ActivationReconciler implements Reconciler<Activation> {
       copy.setStatus(status);
       return copy;
     }, a -> ownWrites.write(a, () -> context.getClient().resource(a).updateStatus()), 0, 0, 0);
+  }
+
+  /** One Event and one log line per rotation step, on the Activation and on the vendor's Secret. */
+  private void announceRotation(Activation activation, ActivationStatus status, SecretRotation.Decision rotation) {
+    ActivationStatus.Credential record = status.credential;
+    String message = rotation.step() == SecretRotation.Step.RETIRE
+        ? "The previous secret of client ID " + record.clientId + " was retired (" + rotation.why()
+            + "); only the current one is accepted, and previousClientSecret is gone from the delivered Secret."
+        : "A new secret for client ID " + record.clientId + " was delivered as clientSecret (" + rotation.why()
+            + "); the previous one, now previousClientSecret, is accepted until " + record.previousSecret.retiresAt
+            + " or the new secret's first use, whichever comes first.";
+    log.info("activation {}/{}: {}", activation.getMetadata().getNamespace(), activation.getMetadata().getName(),
+        rotation.event());
+    events.normal(activation, rotation.event(), message);
+    if (record.deliveredTo != null) {
+      String[] where = record.deliveredTo.split("/", 2);
+      events.normal(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withNamespace(where[0])
+          .withName(where[1]).endMetadata().build(), rotation.event(), "Tenant '"
+          + activation.getMetadata().getNamespace() + "', listing '" + activation.getSpec().listing + "': " + message);
+    }
   }
 
   private void announce(Activation activation, ActivationPlan plan) {

@@ -8,6 +8,7 @@ import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
 import io.appconnector.operator.credentials.SecretVerifier;
 import io.appconnector.operator.logic.GoDuration;
+import io.appconnector.operator.logic.SecretRotation;
 import io.appconnector.operator.status.Times;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +62,9 @@ public final class ExchangeRules {
     Credential credential = credential(activation, clientId);
     String verifier = credential == null || credential.verifier == null ? DECOY_VERIFIER : credential.verifier;
     // Always compare, before anything else decides: the time taken does not tell why a request fails.
-    boolean secretMatches = SecretVerifier.matches(verifier, secret);
+    boolean secretMatches = SecretVerifier.matches(verifier, secret)
+        // During a rotation's overlap the previous secret is accepted too, until it retires.
+        || (credential != null && SecretRotation.acceptsPrevious(credential, secret, now));
     if (credential == null) {
       return Verdict.refused(Refusal.UNKNOWN_CLIENT);
     }

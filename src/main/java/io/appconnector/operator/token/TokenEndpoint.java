@@ -1,7 +1,10 @@
 package io.appconnector.operator.token;
 
 import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus;
 import io.appconnector.operator.api.v1alpha1.AppListing;
+import io.appconnector.operator.credentials.SecretVerifier;
+import io.appconnector.operator.logic.SecretRotation;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
 import io.appconnector.operator.usage.FirstUse;
 import io.appconnector.operator.http.HttpAnswer;
@@ -132,6 +135,12 @@ public class TokenEndpoint {
         firstUsesRecorded.incrementAndGet();
         log.info("first use of client {} of {}/{} recorded", clientId, grant.tenant(), grant.activation());
       }
+    }
+    ActivationStatus.Credential credential = activation.getStatus().credential;
+    if (SecretRotation.firstUseOfCurrentSecret(credential)
+        && SecretVerifier.matches(credential.verifier, request.client().clientSecret())) {
+      // Durable before the token leaves: once the new secret is in use, the previous one is refused.
+      SecretFirstUse.record(client, grant.tenant(), grant.activation(), clientId, credential.verifier, now);
     }
     return tokens.issue(grant, scopes, keys.get(), now);
   }
