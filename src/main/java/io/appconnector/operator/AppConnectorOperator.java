@@ -159,6 +159,8 @@ public final class AppConnectorOperator {
     OperatorSettings settings = OperatorSettings.fromEnvironment(env);
     TokenSettings tokenSettings = TokenSettings.fromEnvironment(env);
     LogSettings logSettings = LogSettings.fromEnvironment(env);
+    java.time.Duration usageInterval = env.duration("USAGE_FLUSH_INTERVAL", "30s", java.time.Duration.ofSeconds(1),
+        java.time.Duration.ofMinutes(10));
     try {
       env.check();
     } catch (Env.InvalidSettingsException e) {
@@ -172,7 +174,8 @@ public final class AppConnectorOperator {
     PrometheusMeterRegistry registry = MetricsRegistry.create();
     ProductMetrics metrics = new ProductMetrics(registry, clock);
     TokenServer tokens = component.servesTokens()
-        ? TokenServer.start(client, tokenSettings, clock, metrics::tokenExchange) : null;
+        ? TokenServer.start(client, tokenSettings, clock, metrics::tokenExchange, usageInterval,
+            metrics::exchangeForListing) : null;
     Operator operator = component.reconciles() ? create(client, settings, clock, new Deadlines(), metrics) : null;
     HealthServer health;
     try {

@@ -150,12 +150,15 @@ public class PlanExecutor {
         next.deliveredTo = plan.vendorNamespace() + "/" + DeliveryNames.secretName(activation);
         // Re-delivering the same pair never moves its expiry: it stays as recorded.
         next.issuedAt = keepTimes ? record.issuedAt : Times.formatPrecise(now);
-        next.expiresAt = keepTimes || plan.requeueAt() == null
+        // Used credentials keep their recorded expiry (the plan's next look is then an idle deadline).
+        next.expiresAt = keepTimes || plan.requeueAt() == null || (sameClient && record.firstUsedAt != null)
             ? (record == null ? null : record.expiresAt) : Times.formatPrecise(plan.requeueAt());
         next.firstUsedAt = sameClient ? record.firstUsedAt : null;
         // A new secret answers any rotation asked for so far; an overlap in course ends with it.
         next.rotation = activation.getSpec().rotateSecret;
         next.secretIssuedAt = Times.formatPrecise(now);
+        next.lastUsedAt = sameClient ? record.lastUsedAt : null;
+        next.useCount = sameClient ? record.useCount : null;
         record = next;
         secretValue = credentials.clientSecret();
       }

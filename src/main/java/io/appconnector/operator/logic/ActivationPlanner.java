@@ -128,7 +128,8 @@ public final class ActivationPlanner {
     Instant now = in.now();
 
     if (record != null && record.expiredAt != null) {
-      String message = "Expired: the credentials were not used within " + lifetimeText
+      String message = record.firstUsedAt != null ? idleMessage(listing, record.expiredAt, revision)
+          : "Expired: the credentials were not used within " + lifetimeText
           + " and were revoked at " + record.expiredAt + ". Raise spec.revision to " + (revision + 1) + " to issue a fresh pair.";
       return vendorPlan(Phase.Expired, message, "CredentialsExpired", false, conditions,
           in.delivered() == null ? CredentialAction.NONE : CredentialAction.EXPIRE, granted, lifetime, vendorNs, billable, null, null);
@@ -153,6 +154,11 @@ public final class ActivationPlanner {
           + " to issue a fresh pair.";
       return vendorPlan(Phase.Expired, message, "CredentialsExpired", false, conditions, CredentialAction.EXPIRE,
           granted, lifetime, vendorNs, billable, null, "CredentialsExpired");
+    }
+    Instant idleDeadline = holding && used ? IdleExpiry.deadline(record, listing) : null;
+    if (idleDeadline != null && !now.isBefore(idleDeadline)) {
+      return vendorPlan(Phase.Expired, idleMessage(listing, Times.formatPrecise(now), revision), "CredentialsExpired",
+          false, conditions, CredentialAction.EXPIRE, granted, lifetime, vendorNs, billable, null, "CredentialsIdleExpired");
     }
     CredentialAction action;
     String event;
@@ -207,7 +213,7 @@ public final class ActivationPlanner {
         : "Active: credentials delivered to the vendor as Secret " + where + "; they expire at " + Times.formatPrecise(expiresAt)
             + " unless the vendor exchanges them for a token before then.";
     ActivationPlan plan = vendorPlan(Phase.Active, message, "CredentialsIssued", true, conditions, action, granted,
-        lifetime, vendorNs, billable, used ? null : expiresAt, event);
+        lifetime, vendorNs, billable, used ? idleDeadline : expiresAt, event);
     String repaired = "DeliveredSecretRepaired".equals(event)
         ? "The delivered Secret disagreed with this activation's record in "
             + (differences.isEmpty() ? "its location" : String.join(", ", differences))
@@ -231,6 +237,13 @@ public final class ActivationPlanner {
     conditions.add(Conditions.of(READY, phase == Phase.Active, reason, message));
     return new ActivationPlan(phase, message, conditions, action, granted, lifetime, vendorNs, billable, requeueAt, event,
         null);
+  }
+
+  private static String idleMessage(AppListingSpec listing, String revokedAt, long revision) {
+    java.time.Duration idle = IdleExpiry.lifetime(listing);
+    return "Expired: the credentials were not used for " + (idle == null ? "the listing's idle lifetime"
+        : GoDuration.format(idle)) + " after their last use and were revoked at " + revokedAt
+        + ". Raise spec.revision to " + (revision + 1) + " to issue a fresh pair.";
   }
 
   /** Listing-gate reasons that withdraw delivered credentials, as suspension does. */

@@ -8,6 +8,7 @@ import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
 import io.appconnector.operator.credentials.SecretVerifier;
 import io.appconnector.operator.logic.GoDuration;
+import io.appconnector.operator.logic.IdleExpiry;
 import io.appconnector.operator.logic.SecretRotation;
 import io.appconnector.operator.status.Times;
 import java.time.Duration;
@@ -78,6 +79,9 @@ public final class ExchangeRules {
     }
     if (listing == null || listing.getSpec() == null) {
       return Verdict.refused(Refusal.NO_LISTING);
+    }
+    if (IdleExpiry.expired(credential, listing.getSpec(), now)) {
+      return Verdict.refused(Refusal.EXPIRED);
     }
     if (activation.getSpec().networkSecurity == NetworkSecurity.TrustedOnly
         && (source == null || !TrustedSources.allows(trustedNetworks, source))) {

@@ -4,6 +4,7 @@ import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.credentials.SecretVerifier;
+import io.appconnector.operator.logic.IdleExpiry;
 import io.appconnector.operator.logic.SecretRotation;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
 import io.appconnector.operator.usage.FirstUse;
@@ -42,10 +43,21 @@ public class TokenEndpoint {
   private final Duration defaultTokenLifetime;
   private final Consumer<String> outcomes;
   private final AtomicLong firstUsesRecorded = new AtomicLong();
+  private final UsageLedger usage;
 
   public TokenEndpoint(KubernetesClient client, ClientDirectory directory, Supplier<SigningKeys> keys,
       AccessTokens tokens, GuessingLimits guessing, RefusalLog refusals, Clock clock, Duration defaultTokenLifetime,
       Consumer<String> outcomes) {
+    this(client, directory, keys, tokens, guessing, refusals, clock, defaultTokenLifetime, outcomes,
+        new UsageLedger(client, UsageLedger.DEFAULT_INTERVAL, listing -> {
+        }));
+  }
+
+  /** As above, noting every exchange in {@code usage} (use count, last use, exchanges per listing). */
+  public TokenEndpoint(KubernetesClient client, ClientDirectory directory, Supplier<SigningKeys> keys,
+      AccessTokens tokens, GuessingLimits guessing, RefusalLog refusals, Clock clock, Duration defaultTokenLifetime,
+      Consumer<String> outcomes, UsageLedger usage) {
+    this.usage = usage;
     this.defaultTokenLifetime = defaultTokenLifetime;
     this.outcomes = outcomes;
     this.client = client;
@@ -141,6 +153,12 @@ public class TokenEndpoint {
         && SecretVerifier.matches(credential.verifier, request.client().clientSecret())) {
       // Durable before the token leaves: once the new secret is in use, the previous one is refused.
       SecretFirstUse.record(client, grant.tenant(), grant.activation(), clientId, credential.verifier, now);
+    }
+    usage.used(grant.tenant(), grant.activation(), clientId, grant.listing(), now);
+    Instant idleDeadline = IdleExpiry.deadline(credential, listing.getSpec());
+    if (idleDeadline != null && !now.isBefore(idleDeadline.minus(usage.interval().multipliedBy(2)))) {
+      // Near the idle deadline a use is written before the token leaves, so the record is never behind then.
+      usage.flushNow(grant.tenant(), grant.activation(), clientId);
     }
     return tokens.issue(grant, scopes, keys.get(), now);
   }

@@ -247,6 +247,15 @@ class ListingValidationIT {
     checks.create(withRotation(listing(), every, grace));
   }
 
+  @ParameterizedTest(name = "idleLifetime {0} is rejected")
+  @ValueSource(strings = {"59m", "8761h", "90d"})
+  void anIdleLifetimeOutOfRangeIsRejected(String idle) {
+    AppListing l = listing();
+    l.getSpec().credentialPolicy = new AppListingSpec.CredentialPolicy();
+    l.getSpec().credentialPolicy.idleLifetime = idle;
+    checks.assertRejected(l, "spec.credentialPolicy.idleLifetime", "idleLifetime must be a duration between 1h and 8760h");
+  }
+
   static AppListing withTemplate(AppListing listing, Map<String, String> labels, Map<String, String> annotations) {
     listing.getSpec().secretTemplate = new AppListingSpec.SecretTemplate();
     listing.getSpec().secretTemplate.labels = labels;

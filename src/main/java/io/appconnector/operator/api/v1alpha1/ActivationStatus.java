@@ -71,6 +71,11 @@ public class ActivationStatus {
     public String secretFirstUsedAt;
     @JsonPropertyDescription("The secret the current one replaced, while both are accepted (a rotation's overlap).")
     public PreviousSecret previousSecret;
+    @JsonPropertyDescription("When the credentials were last exchanged for a token (RFC 3339), as recorded by the token "
+        + "endpoint at most one flush interval late (exact near an idle deadline).")
+    public String lastUsedAt;
+    @JsonPropertyDescription("How many tokens these credentials were exchanged for, summed over the token endpoint's replicas.")
+    public Long useCount;
   }
 
   /** The secret a rotation replaced, accepted until {@code retiresAt} or the new secret's first use. */

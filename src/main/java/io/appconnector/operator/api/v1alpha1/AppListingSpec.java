@@ -217,5 +217,12 @@ public class AppListingSpec {
     @JsonPropertyDescription("After a new secret is issued, how long the previous one keeps working if the new one is "
         + "not used; its first use retires the previous one at once. Go duration; default 24h.")
     public String rotationGracePeriod;
+
+    @Size(max = 32)
+    @ValidationRule(value = "duration(self) >= duration('1h') && duration(self) <= duration('8760h')",
+        message = "idleLifetime must be a duration between 1h and 8760h (one year), e.g. 2160h (units: ms, s, m, h; no d)")
+    @JsonPropertyDescription("Credentials not used for this long after their last use are revoked (as unused ones are). "
+        + "Go duration; default: never.")
+    public String idleLifetime;
   }
 }
