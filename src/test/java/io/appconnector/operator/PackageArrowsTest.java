@@ -1,22 +1,44 @@
 package io.appconnector.operator;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static com.tngtech.archunit.base.DescribedPredicate.or;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.type;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import io.fabric8.kubernetes.client.CustomResource;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The token endpoint sits beside the reconcilers, not above them, and what both use (the caches)
- * sits below both: read from the sources' import lines.
+ * The package arrows of docs/architecture.md, read from the compiled classes: api at the bottom,
+ * values beside it, logic pure above both, the caches below the reconcilers and the token endpoint,
+ * and the token endpoint beside the reconcilers, not above them.
  */
 class PackageArrowsTest {
-  static final Path MAIN = Path.of(System.getProperty("appconnector.projectDir", "."))
-      .resolve("src/main/java/io/appconnector/operator");
+  private static final String BASE = "io.appconnector.operator.";
+  private static JavaClasses operator;
+
+  @BeforeAll
+  static void importTheOperatorsClasses() {
+    operator = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("io.appconnector.operator");
+  }
+
+  @Test
+  void noPackageDependsOnItselfThroughAnother() {
+    slices().matching("io.appconnector.operator.(*)..").should().beFreeOfCycles().check(operator);
+  }
 
   @ParameterizedTest(name = "{0} imports nothing from {1}")
   @CsvSource({
@@ -27,22 +49,36 @@ class PackageArrowsTest {
       "cache, token",
       "logic, reconciler",
       "logic, dependent",
-      "logic, token"})
-  void aPackageDoesNotImportFromAPackageAboveOrBesideIt(String from, String to) throws IOException {
-    List<String> imports;
-    try (Stream<Path> files = Files.walk(MAIN.resolve(from))) {
-      imports = files.filter(f -> f.toString().endsWith(".java")).flatMap(PackageArrowsTest::lines)
-          .filter(line -> line.contains(": import io.appconnector.operator." + to + "."))
-          .toList();
-    }
-    assertEquals(List.of(), imports);
+      "logic, token",
+      "logic, cache",
+      "logic, config",
+      "dependent, reconciler",
+      "dependent, token"})
+  void aPackageDoesNotImportFromAPackageAboveOrBesideIt(String from, String to) {
+    noClasses().that().resideInAPackage(BASE + from + "..")
+        .should().dependOnClassesThat().resideInAPackage(BASE + to + "..")
+        .check(operator);
   }
 
-  private static Stream<String> lines(Path file) {
-    try {
-      return Files.readAllLines(file).stream().map(l -> file.getFileName() + ": " + l.trim());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+  static Stream<Arguments> whatEachLowerPackageMayUse() {
+    return Stream.of(
+        Arguments.of("api", classes().that().resideInAPackage(BASE + "api..").should().onlyDependOnClassesThat(
+            resideInAnyPackage(BASE + "api..", "java..", "io.fabric8..", "com.fasterxml.jackson.annotation.."))),
+        Arguments.of("values", classes().that().resideInAPackage(BASE + "values..").should().onlyDependOnClassesThat(
+            or(resideInAnyPackage(BASE + "values..", BASE + "api..", "java..", "io.fabric8.kubernetes.api.model.."),
+                type(CustomResource.class)))),
+        Arguments.of("credentials", classes().that().resideInAPackage(BASE + "credentials..")
+            .should().onlyDependOnClassesThat(resideInAnyPackage(BASE + "credentials..", "java.."))),
+        // Pure: the data, the value types, the secret verifier's match, Kubernetes model objects.
+        Arguments.of("logic", classes().that().resideInAPackage(BASE + "logic..").should().onlyDependOnClassesThat(
+            or(resideInAnyPackage(BASE + "logic..", BASE + "api..", BASE + "values..", BASE + "credentials..",
+                "java..", "io.fabric8.kubernetes.api.model..", "io.fabric8.kubernetes.client.utils.."),
+                type(CustomResource.class)))));
+  }
+
+  @ParameterizedTest(name = "{0} uses only what lies below it")
+  @MethodSource("whatEachLowerPackageMayUse")
+  void aLowerPackageUsesOnlyWhatLiesBelowIt(String name, ArchRule rule) {
+    rule.check(operator);
   }
 }

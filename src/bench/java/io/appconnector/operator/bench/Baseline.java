@@ -8,8 +8,8 @@ import io.appconnector.operator.credentials.SecretVerifier;
 import io.appconnector.operator.dependent.DeliveredSecrets;
 import io.appconnector.operator.dependent.EventRecorder;
 import io.appconnector.operator.logic.DeliveredCredentials;
-import io.appconnector.operator.status.Conditions;
-import io.appconnector.operator.status.Times;
+import io.appconnector.operator.values.Conditions;
+import io.appconnector.operator.values.Times;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -92,7 +92,7 @@ final class Baseline implements AutoCloseable {
       said.issuedAt = Times.formatPrecise(now);
       said.expiresAt = Times.formatPrecise(expiresAt);
       DeliveredCredentials delivered = secrets.deliver(withFinalizer.getMetadata().getUid(), DeliveredSecrets.build(
-          vendorNamespace, io.appconnector.operator.logic.DeliveryNames.secretName(withFinalizer),
+          vendorNamespace, io.appconnector.operator.values.DeliveryNames.secretName(withFinalizer),
           io.appconnector.operator.logic.DeliveredContent.expected(withFinalizer, said,
               "http://127.0.0.1:8080/oauth2/token"), credentials.clientSecret()));
       // 3. status, a PUT carrying the resourceVersion

@@ -4,7 +4,7 @@ import static io.appconnector.operator.bench.BenchmarkMain.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.appconnector.operator.api.v1alpha1.Activation;
-import io.appconnector.operator.status.Times;
+import io.appconnector.operator.values.Times;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +35,7 @@ final class Expiry {
     JsonNode before = operator.stats();
     Measured issued = bench.create(admin, acts, watch, timeoutFor(count));
     List<String> keys = acts.stream().map(PhaseWatch::key).toList();
-    Duration lifetime = io.appconnector.operator.logic.GoDuration.parse(options.expiryLifetime());
+    Duration lifetime = io.appconnector.operator.values.GoDuration.parse(options.expiryLifetime());
     boolean all = PhaseWatch.awaitAll(watch.expired, keys, lifetime.plus(timeoutFor(count)));
     JsonNode after = awaitQuiet(operator, Duration.ofSeconds(3), Duration.ofSeconds(60));
     Map<String, Activation> current = new HashMap<>();

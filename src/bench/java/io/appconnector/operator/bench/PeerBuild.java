@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * only read.
  *
  * <p>The copy's delivery naming is patched to the operator's ({@code appconnector.<tenant>.<activation>},
- * {@link io.appconnector.operator.logic.DeliveryNames#secretName(String, String)}); the peer has no
+ * {@link io.appconnector.operator.values.DeliveryNames#secretName(String, String)}); the peer has no
  * flag for it. Both operators then create Secrets with names of the same length, shortened by the same
  * rule past 253 characters.
  */

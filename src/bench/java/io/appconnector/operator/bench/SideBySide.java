@@ -5,8 +5,8 @@ import static io.appconnector.operator.bench.BenchmarkMain.log;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.appconnector.operator.api.v1alpha1.Activation;
-import io.appconnector.operator.logic.GoDuration;
-import io.appconnector.operator.status.Times;
+import io.appconnector.operator.values.GoDuration;
+import io.appconnector.operator.values.Times;
 import io.appconnector.operator.support.RealApiServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

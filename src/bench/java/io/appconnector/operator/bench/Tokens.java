@@ -2,7 +2,7 @@ package io.appconnector.operator.bench;
 
 import static io.appconnector.operator.bench.BenchmarkMain.*;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.values.DeliveryNames;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;

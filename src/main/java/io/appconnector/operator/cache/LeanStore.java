@@ -1,7 +1,7 @@
 package io.appconnector.operator.cache;
 
 import io.appconnector.operator.logic.DeliveredContent;
-import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationSpec;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus;
@@ -24,7 +24,7 @@ import java.util.function.UnaryOperator;
  * which the operator never reads: its writes are status updates and patches, which leave both as
  * they are on the server. Strings that repeat across objects (namespaces, label values, condition
  * types, reasons and messages, scopes) are shared instead of kept once per object. A delivered
- * Secret is kept as a copy with only the labels, annotations and keys {@link DeliveredSecrets#read}
+ * Secret is kept as a copy with only the labels, annotations and keys {@link io.appconnector.operator.logic.DeliveredCredentials#read}
  * and the event mappings use; the event handlers still see the whole object as it arrived.
  */
 public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {

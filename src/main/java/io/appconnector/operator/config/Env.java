@@ -1,6 +1,6 @@
 package io.appconnector.operator.config;
 
-import io.appconnector.operator.logic.GoDuration;
+import io.appconnector.operator.values.GoDuration;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;

@@ -1,22 +1,17 @@
 package io.appconnector.operator.dependent;
 
-import static io.appconnector.operator.logic.DeliveryNames.*;
+import static io.appconnector.operator.values.DeliveryNames.*;
 
 import io.appconnector.operator.logic.DeliveredContent;
 import io.appconnector.operator.logic.DeliveredCredentials;
-import io.appconnector.operator.status.Times;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,8 +26,6 @@ public class DeliveredSecrets {
   public static final String KEY_SCOPES = DeliveredContent.KEY_SCOPES;
   public static final String KEY_TOKEN_URL = DeliveredContent.KEY_TOKEN_URL;
   public static final String KEY_EXPIRES_AT = DeliveredContent.KEY_EXPIRES_AT;
-
-  private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
   private final KubernetesClient client;
   private final OwnWrites ownWrites;
@@ -88,7 +81,7 @@ public class DeliveredSecrets {
   public DeliveredCredentials deliver(String activationUid, Secret desired) {
     String where = desired.getMetadata().getNamespace() + "/" + desired.getMetadata().getName();
     try {
-      return read(ownWrites.write(desired, () -> client.secrets().resource(desired).create()));
+      return DeliveredCredentials.read(ownWrites.write(desired, () -> client.secrets().resource(desired).create()));
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw new KubernetesClientException("creating the delivered Secret " + where + " failed: HTTP " + e.getCode(),
@@ -109,7 +102,7 @@ public class DeliveredSecrets {
   public DeliveredCredentials replace(Secret existing, Secret desired) {
     Secret update = new SecretBuilder(desired).editMetadata()
         .withResourceVersion(existing.getMetadata().getResourceVersion()).endMetadata().build();
-    return read(ownWrites.write(update, () -> client.secrets().resource(update).update()));
+    return DeliveredCredentials.read(ownWrites.write(update, () -> client.secrets().resource(update).update()));
   }
 
   /** The Secret at a delivered location as the API server has it now, or null. */
@@ -125,82 +118,6 @@ public class DeliveredSecrets {
     Secret target = new SecretBuilder().withNewMetadata().withNamespace(delivered.namespace())
         .withName(delivered.name()).endMetadata().build();
     ownWrites.delete(target, () -> client.resource(target).delete());
-  }
-
-  /**
-   * What a Secret the operator delivered says, or null when it is not labelled as one or names no
-   * activation. Edited fields are read as they are (null when they do not parse), so an edited Secret
-   * is still recognised, and repaired.
-   */
-  public static DeliveredCredentials read(Secret secret) {
-    if (secret == null || secret.getMetadata().getLabels() == null
-        || !ROLE_DELIVERED.equals(secret.getMetadata().getLabels().get(ROLE))) {
-      return null;
-    }
-    ObjectMeta meta = secret.getMetadata();
-    Map<String, String> annotations = meta.getAnnotations() == null ? Map.of() : meta.getAnnotations();
-    if (annotations.get(ACTIVATION_UID) == null) {
-      return null;
-    }
-    Map<String, String> content = new LinkedHashMap<>();
-    for (String key : DeliveredContent.LABELS) {
-      putIfPresent(content, DeliveredContent.LABEL + key, meta.getLabels().get(key));
-    }
-    for (String key : DeliveredContent.ANNOTATIONS) {
-      putIfPresent(content, DeliveredContent.ANNOTATION + key, annotations.get(key));
-    }
-    // Everyone else's labels and annotations too: a listing's secretTemplate is compared on them.
-    new java.util.TreeMap<>(meta.getLabels()).forEach((k, v) -> {
-      if (!DeliveredContent.operatorOwned(DeliveredContent.LABEL + k)) {
-        content.putIfAbsent(DeliveredContent.LABEL + k, v);
-      }
-    });
-    new java.util.TreeMap<>(annotations).forEach((k, v) -> {
-      if (!k.equals(LAST_APPLIED) && !DeliveredContent.operatorOwned(DeliveredContent.ANNOTATION + k)) {
-        content.putIfAbsent(DeliveredContent.ANNOTATION + k, v);
-      }
-    });
-    for (String key : DeliveredContent.DATA_KEYS) {
-      putIfPresent(content, DeliveredContent.DATA + key, value(secret, key));
-    }
-    String scopes = value(secret, KEY_SCOPES);
-    long revision;
-    try {
-      revision = Long.parseLong(annotations.getOrDefault(REVISION, "-1"));
-    } catch (NumberFormatException e) {
-      revision = -1;
-    }
-    return new DeliveredCredentials(meta.getNamespace(), meta.getName(), annotations.get(ACTIVATION_UID), revision,
-        value(secret, KEY_CLIENT_ID), value(secret, KEY_CLIENT_SECRET), time(annotations.get(ISSUED_AT)),
-        time(annotations.get(EXPIRES_AT)),
-        scopes == null || scopes.isBlank() ? List.of() : Arrays.asList(scopes.trim().split("\\s+")), content,
-        value(secret, DeliveredContent.KEY_PREVIOUS_CLIENT_SECRET));
-  }
-
-  private static void putIfPresent(Map<String, String> content, String key, String value) {
-    if (value != null) {
-      content.put(key, value);
-    }
-  }
-
-  private static Instant time(String text) {
-    try {
-      return Times.parse(text);
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  private static String value(Secret secret, String key) {
-    if (secret.getData() != null && secret.getData().get(key) != null) {
-      try {
-        return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        return null;
-      }
-    }
-    // An API server turns stringData into data; only a test double returns stringData.
-    return secret.getStringData() == null ? null : secret.getStringData().get(key);
   }
 
   private static String base64(String text) {

@@ -1,9 +1,9 @@
 package io.appconnector.operator.dependent;
 
-import static io.appconnector.operator.logic.DeliveryNames.*;
+import static io.appconnector.operator.values.DeliveryNames.*;
 
 import io.appconnector.operator.api.v1alpha1.Activation;
-import io.appconnector.operator.status.Times;
+import io.appconnector.operator.values.Times;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,7 +1,7 @@
 package io.appconnector.operator.dependent;
 
 import io.appconnector.operator.api.v1alpha1.Activation;
-import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.logic.NetworkFence;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;

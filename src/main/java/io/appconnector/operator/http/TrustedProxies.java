@@ -1,6 +1,6 @@
 package io.appconnector.operator.http;
 
-import io.appconnector.operator.logic.Cidr;
+import io.appconnector.operator.values.Cidr;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;

@@ -1,8 +1,8 @@
 package io.appconnector.operator.logic;
 
-import static io.appconnector.operator.status.Conditions.CONSENT_GIVEN;
-import static io.appconnector.operator.status.Conditions.LISTING_AVAILABLE;
-import static io.appconnector.operator.status.Conditions.VENDOR_CREDENTIALS_VALID;
+import static io.appconnector.operator.values.Conditions.CONSENT_GIVEN;
+import static io.appconnector.operator.values.Conditions.LISTING_AVAILABLE;
+import static io.appconnector.operator.values.Conditions.VENDOR_CREDENTIALS_VALID;
 
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationSpec;
@@ -17,10 +17,44 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The preconditions an activation must pass before anything is issued, as pure functions. */
+/**
+ * The preconditions an activation must pass before anything is issued: an ordered chain of pure
+ * checks over the planner's one input, as cert-manager orders its certificate policies. The planner
+ * runs them in order and stops at the first that blocks; a new precondition is one method here and
+ * one line in {@link #CHAIN}.
+ */
 public final class ActivationGates {
 
+  /** One precondition: a pure function of what is observed; null when it does not apply to this activation. */
+  @FunctionalInterface
+  public interface Check {
+    Gate check(ActivationPlanner.Observed in);
+  }
+
+  /** The preconditions in the order they are checked; each one reports a condition of its own. */
+  public static final List<Check> CHAIN = List.of(
+      // The listing exists, is offered to the tenant, is Approved, and no other activation holds it.
+      ActivationGates::listing,
+      // The fee change is accepted and the data access consented is what the listing requests now.
+      ActivationGates::consent,
+      // Platform-built listings only: the tenant's vendor-credential Secret has every key the auth method needs.
+      ActivationGates::vendorCredentials);
+
   private ActivationGates() {
+  }
+
+  static Gate listing(ActivationPlanner.Observed in) {
+    return listing(in.activation(), in.listing(), in.sameListing());
+  }
+
+  static Gate consent(ActivationPlanner.Observed in) {
+    return consent(in.activation().getSpec(), in.listing().getSpec());
+  }
+
+  static Gate vendorCredentials(ActivationPlanner.Observed in) {
+    AppListingSpec listing = in.listing().getSpec();
+    return listing.developedBy == AppListingSpec.Party.Platform
+        ? vendorCredentials(in.activation().getSpec(), listing, in.vendorSecret()) : null;
   }
 
   /**

@@ -1,8 +1,10 @@
 package io.appconnector.operator.logic;
 
-import static io.appconnector.operator.status.Conditions.CREDENTIALS_ISSUED;
-import static io.appconnector.operator.status.Conditions.READY;
+import static io.appconnector.operator.values.Conditions.CREDENTIALS_ISSUED;
+import static io.appconnector.operator.values.Conditions.READY;
 
+import io.appconnector.operator.values.DeliveryNames;
+import io.appconnector.operator.values.GoDuration;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Credential;
@@ -10,10 +12,9 @@ import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec;
 import io.appconnector.operator.credentials.SecretVerifier;
-import io.appconnector.operator.status.Conditions;
-import io.appconnector.operator.status.Times;
+import io.appconnector.operator.values.Conditions;
+import io.appconnector.operator.values.Times;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
-import io.appconnector.operator.config.OperatorSettings.ApiPods;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -76,25 +77,20 @@ public final class ActivationPlanner {
   private static ActivationPlan credentials(Observed in) {
     Activation activation = in.activation();
     List<Condition> conditions = new ArrayList<>();
-    Gate listingGate = ActivationGates.listing(activation, in.listing(), in.sameListing());
-    conditions.add(condition(listingGate));
-    if (!listingGate.passed()) {
-      return blocked(listingGate, conditions, in);
+    for (ActivationGates.Check check : ActivationGates.CHAIN) {
+      Gate gate = check.check(in);
+      if (gate == null) {
+        continue;
+      }
+      conditions.add(condition(gate));
+      if (!gate.passed()) {
+        return blocked(gate, conditions, in);
+      }
     }
     AppListingSpec listing = in.listing().getSpec();
-    Gate consent = ActivationGates.consent(activation.getSpec(), listing);
-    conditions.add(condition(consent));
-    if (!consent.passed()) {
-      return blocked(consent, conditions, in);
-    }
     List<String> granted = ActivationGates.grantedScopes(activation.getSpec(), listing);
     boolean billable = listing.pricing != null && listing.pricing.feeImpact;
     if (listing.developedBy == AppListingSpec.Party.Platform) {
-      Gate vendor = ActivationGates.vendorCredentials(activation.getSpec(), listing, in.vendorSecret());
-      conditions.add(condition(vendor));
-      if (!vendor.passed()) {
-        return blocked(vendor, conditions, in);
-      }
       return platformBuilt(activation, conditions, granted, billable);
     }
     return vendorBuilt(in, listing, conditions, granted, billable);

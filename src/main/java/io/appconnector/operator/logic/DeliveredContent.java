@@ -1,6 +1,6 @@
 package io.appconnector.operator.logic;
 
-import static io.appconnector.operator.logic.DeliveryNames.*;
+import static io.appconnector.operator.values.DeliveryNames.*;
 
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Credential;

@@ -1,8 +1,9 @@
 package io.appconnector.operator.logic;
 
+import io.appconnector.operator.values.GoDuration;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Credential;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec;
-import io.appconnector.operator.status.Times;
+import io.appconnector.operator.values.Times;
 import java.time.Duration;
 import java.time.Instant;
 

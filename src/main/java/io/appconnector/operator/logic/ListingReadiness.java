@@ -1,7 +1,7 @@
 package io.appconnector.operator.logic;
 
 import io.appconnector.operator.api.v1alpha1.AppListingSpec;
-import io.appconnector.operator.status.Conditions;
+import io.appconnector.operator.values.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,11 +1,12 @@
 package io.appconnector.operator.logic;
 
+import io.appconnector.operator.values.Cidr;
+import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationSpec.NetworkSecurity;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
-import io.appconnector.operator.config.OperatorSettings.ApiPods;
-import io.appconnector.operator.status.Conditions;
+import io.appconnector.operator.values.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;

@@ -3,7 +3,7 @@ package io.appconnector.operator.reconciler;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus;
 import io.appconnector.operator.api.v1alpha1.AppListing;
-import io.appconnector.operator.config.OperatorSettings.ApiPods;
+import io.appconnector.operator.logic.ApiPods;
 import io.appconnector.operator.dependent.EventRecorder;
 import io.appconnector.operator.dependent.OwnWrites;
 import io.appconnector.operator.dependent.PlanExecutor;
@@ -14,7 +14,7 @@ import io.appconnector.operator.logic.DeliveredCredentials;
 import io.appconnector.operator.logic.SecretRotation;
 import io.appconnector.operator.logic.VendorSecret;
 import io.appconnector.operator.observability.ProductMetrics;
-import io.appconnector.operator.status.Conditions;
+import io.appconnector.operator.values.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -338,7 +338,7 @@ public class ActivationReconciler implements Reconciler<Activation> {
   static Instant nextDeadline(ActivationPlan plan, ActivationStatus status) {
     Instant next = plan.requeueAt();
     if (status.billing != null && status.billing.state == ActivationStatus.BillingState.FeeChangePending) {
-      Instant effective = io.appconnector.operator.status.Times.parse(status.billing.effectiveFrom);
+      Instant effective = io.appconnector.operator.values.Times.parse(status.billing.effectiveFrom);
       next = next == null || effective.isBefore(next) ? effective : next;
     }
     return next;

@@ -3,10 +3,9 @@ package io.appconnector.operator.reconciler;
 import io.appconnector.operator.cache.LeanStore;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.AppListing;
-import io.appconnector.operator.dependent.DeliveredSecrets;
 import io.appconnector.operator.dependent.OwnWrites;
 import io.appconnector.operator.logic.DeliveredCredentials;
-import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.logic.VendorSecret;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
 import io.appconnector.operator.logic.NetworkFence;
@@ -211,7 +210,7 @@ class ActivationSources {
     }
     String name = recorded != null && recorded.startsWith(namespace + "/") ? recorded.split("/", 2)[1]
         : DeliveryNames.secretName(activation);
-    DeliveredCredentials d = DeliveredSecrets.read(client.secrets().inNamespace(namespace).withName(name).get());
+    DeliveredCredentials d = DeliveredCredentials.read(client.secrets().inNamespace(namespace).withName(name).get());
     return d != null && activation.getMetadata().getUid().equals(d.activationUid()) ? d : null;
   }
 
@@ -223,7 +222,7 @@ class ActivationSources {
   /** Every Secret delivered for this activation, in any namespace. */
   List<DeliveredCredentials> allDelivered(Activation activation) {
     return delivered.byIndex(BY_ACTIVATION_UID, activation.getMetadata().getUid()).stream()
-        .map(DeliveredSecrets::read).filter(Objects::nonNull).toList();
+        .map(DeliveredCredentials::read).filter(Objects::nonNull).toList();
   }
 
 

@@ -3,7 +3,7 @@ package io.appconnector.operator.reconciler;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus;
 import io.appconnector.operator.dependent.PlanExecutor;
-import io.appconnector.operator.status.Conditions;
+import io.appconnector.operator.values.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;

@@ -2,7 +2,7 @@ package io.appconnector.operator.reconciler;
 
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
 import io.appconnector.operator.api.v1alpha1.TrustedNetworkStatus;
-import io.appconnector.operator.status.NetworkReadiness;
+import io.appconnector.operator.logic.NetworkReadiness;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;

@@ -4,7 +4,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import io.appconnector.operator.http.HttpAnswer;
 import io.appconnector.operator.http.HttpCall;
 import io.appconnector.operator.api.v1alpha1.Activation;
-import io.appconnector.operator.status.Times;
+import io.appconnector.operator.values.Times;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

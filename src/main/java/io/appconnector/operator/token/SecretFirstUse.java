@@ -2,7 +2,7 @@ package io.appconnector.operator.token;
 
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Credential;
-import io.appconnector.operator.status.Times;
+import io.appconnector.operator.values.Times;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;

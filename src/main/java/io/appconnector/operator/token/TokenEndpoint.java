@@ -7,7 +7,6 @@ import io.appconnector.operator.credentials.SecretVerifier;
 import io.appconnector.operator.logic.IdleExpiry;
 import io.appconnector.operator.logic.SecretRotation;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
-import io.appconnector.operator.usage.FirstUse;
 import io.appconnector.operator.http.HttpAnswer;
 import io.appconnector.operator.http.HttpCall;
 import io.fabric8.kubernetes.client.KubernetesClient;

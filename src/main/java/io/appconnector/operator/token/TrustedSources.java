@@ -1,7 +1,7 @@
 package io.appconnector.operator.token;
 
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
-import io.appconnector.operator.logic.Cidr;
+import io.appconnector.operator.values.Cidr;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

@@ -10,7 +10,7 @@ import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.reconciler.ActivationReconciler;
 import io.appconnector.operator.dependent.DeliveredSecrets;
 import io.appconnector.operator.logic.DeliveredCredentials;
-import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.values.DeliveryNames;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -45,12 +45,12 @@ class LeanStoreTest {
   @Test
   void aDeliveredSecretIsKeptWithEverythingTheOperatorReadsAndNothingElse() {
     Secret original = delivered();
-    DeliveredCredentials before = DeliveredSecrets.read(delivered());
+    DeliveredCredentials before = DeliveredCredentials.read(delivered());
     LeanStore<Secret> store = LeanStore.deliveredSecrets();
     store.put(store.getKey(original), original);
     Secret kept = store.get("vendor/appconnector-t-ledger");
 
-    DeliveredCredentials after = DeliveredSecrets.read(kept);
+    DeliveredCredentials after = DeliveredCredentials.read(kept);
     assertNotNull(after);
     assertEquals(before.toString(), after.toString());
     assertEquals(before.clientSecret(), after.clientSecret());
@@ -72,7 +72,7 @@ class LeanStoreTest {
     Secret kept = store.get("vendor/appconnector-t-ledger");
     int size = kept.getData().values().stream().mapToInt(String::length).sum();
     assertTrue(size < 1024, "kept " + size + " characters of data");
-    assertNotEquals(DeliveredSecrets.read(delivered()).content(), DeliveredSecrets.read(kept).content());
+    assertNotEquals(DeliveredCredentials.read(delivered()).content(), DeliveredCredentials.read(kept).content());
   }
 
   @Test
@@ -110,7 +110,7 @@ class LeanStoreTest {
     a.setSpec(new io.appconnector.operator.api.v1alpha1.ActivationSpec());
     a.getSpec().listing = new String("ledger-app");
     a.setStatus(new io.appconnector.operator.api.v1alpha1.ActivationStatus());
-    a.getStatus().conditions.add(io.appconnector.operator.status.Conditions.of("Ready", true, new String("Active"),
+    a.getStatus().conditions.add(io.appconnector.operator.values.Conditions.of("Ready", true, new String("Active"),
         new String("Credentials were issued.")));
     return a;
   }

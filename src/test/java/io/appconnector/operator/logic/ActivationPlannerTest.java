@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationSpec;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus;
@@ -17,8 +18,8 @@ import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec;
 import io.appconnector.operator.credentials.SecretVerifier;
-import io.appconnector.operator.status.Conditions;
-import io.appconnector.operator.status.Times;
+import io.appconnector.operator.values.Conditions;
+import io.appconnector.operator.values.Times;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.appconnector.operator.logic;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus;
 import io.appconnector.operator.api.v1alpha1.AppListing;
-import io.appconnector.operator.config.OperatorSettings.ApiPods;
+import io.appconnector.operator.logic.ApiPods;
 import io.appconnector.operator.credentials.CredentialGenerator;
 import io.appconnector.operator.dependent.DeliveredSecrets;
 import io.appconnector.operator.dependent.OwnWrites;
@@ -38,7 +38,7 @@ final class CredentialLoop {
   }
 
   DeliveredCredentials delivered() {
-    return DeliveredSecrets.read(secret);
+    return DeliveredCredentials.read(secret);
   }
 
   /** One reconcile at {@code now}; returns when the reconciler would look again (null: on a change only). */
@@ -87,10 +87,10 @@ final class CredentialLoop {
     }
     ActivationStatus.Credential c = activation.getStatus().credential;
     if (c.firstUsedAt == null) {
-      c.firstUsedAt = io.appconnector.operator.status.Times.formatPrecise(now);
+      c.firstUsedAt = io.appconnector.operator.values.Times.formatPrecise(now);
     }
     if (SecretRotation.firstUseOfCurrentSecret(c)) {
-      c.secretFirstUsedAt = io.appconnector.operator.status.Times.formatPrecise(now);
+      c.secretFirstUsedAt = io.appconnector.operator.values.Times.formatPrecise(now);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.appconnector.operator.logic;
 
+import io.appconnector.operator.values.DeliveryNames;
 import static io.appconnector.operator.Fixtures.activation;
 import static io.appconnector.operator.Fixtures.vendorListing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -90,7 +91,7 @@ class DeliveredSecretTemplateTest {
         Map.of(DeliveryNames.CLIENT_ID, "forged", ContentHash.ANNOTATION, "sha256:00"))).secret;
     assertEquals(DeliveryNames.ROLE_DELIVERED, secret.getMetadata().getLabels().get(DeliveryNames.ROLE));
     assertEquals(DeliveryNames.OPERATOR, secret.getMetadata().getLabels().get(DeliveryNames.MANAGED_BY));
-    assertEquals(DeliveredSecrets.read(secret).clientId(), secret.getMetadata().getAnnotations().get(DeliveryNames.CLIENT_ID));
+    assertEquals(DeliveredCredentials.read(secret).clientId(), secret.getMetadata().getAnnotations().get(DeliveryNames.CLIENT_ID));
     assertEquals(vendorsHash(secret), secret.getMetadata().getAnnotations().get(ContentHash.ANNOTATION));
   }
 

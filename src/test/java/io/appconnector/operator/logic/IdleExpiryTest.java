@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec;
-import io.appconnector.operator.status.Times;
+import io.appconnector.operator.values.Times;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

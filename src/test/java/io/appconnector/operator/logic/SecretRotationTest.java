@@ -14,7 +14,7 @@ import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec;
 import io.appconnector.operator.credentials.SecretVerifier;
-import io.appconnector.operator.status.Times;
+import io.appconnector.operator.values.Times;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.appconnector.operator.values.GoDuration;
+import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.Fixtures;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import java.time.Duration;

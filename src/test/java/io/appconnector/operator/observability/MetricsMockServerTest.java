@@ -9,9 +9,8 @@ import io.appconnector.operator.AppConnectorOperator;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.config.OperatorSettings;
-import io.appconnector.operator.dependent.DeliveredSecrets;
 import io.appconnector.operator.logic.DeliveredCredentials;
-import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.reconciler.Deadlines;
 import io.appconnector.operator.token.TokenServer;
 import io.appconnector.operator.token.TokenSettings;
@@ -114,7 +113,7 @@ class MetricsMockServerTest {
 
       // The vendor uses its credentials: exchanges are counted by outcome and the expiry stops.
       Activation active = client.resources(Activation.class).inNamespace("m-tenant").withName("ledger").get();
-      DeliveredCredentials d = DeliveredSecrets.read(client.secrets().inNamespace("m-vendor")
+      DeliveredCredentials d = DeliveredCredentials.read(client.secrets().inNamespace("m-vendor")
           .withName(DeliveryNames.secretName(active)).get());
       assertEquals(200, exchange(http, tokens, d.clientId(), d.clientSecret()));
       assertEquals(401, exchange(http, tokens, d.clientId(), "not-the-secret"));

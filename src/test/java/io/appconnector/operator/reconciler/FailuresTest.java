@@ -9,7 +9,7 @@ import io.appconnector.operator.Fixtures;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus;
 import io.appconnector.operator.dependent.PlanExecutor;
-import io.appconnector.operator.status.Conditions;
+import io.appconnector.operator.values.Conditions;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.util.stream.Stream;

@@ -16,14 +16,13 @@ import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec;
 import io.appconnector.operator.credentials.SecretVerifier;
-import io.appconnector.operator.dependent.DeliveredSecrets;
 import io.appconnector.operator.dependent.FeeRecords;
 import io.appconnector.operator.helm.AuditedApiServer;
 import io.appconnector.operator.helm.ChartRbac;
 import io.appconnector.operator.logic.DeliveredCredentials;
-import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.logic.VendorSecret;
-import io.appconnector.operator.status.Conditions;
+import io.appconnector.operator.values.Conditions;
 import io.appconnector.operator.support.Await;
 import io.appconnector.operator.support.NamespaceAdmins;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -107,7 +106,7 @@ class HostileTenantsIT extends OperatorScenarios {
 
   DeliveredCredentials deliveredAt(String location) {
     String[] parts = location.split("/", 2);
-    return DeliveredSecrets.read(client().secrets().inNamespace(parts[0]).withName(parts[1]).get());
+    return DeliveredCredentials.read(client().secrets().inNamespace(parts[0]).withName(parts[1]).get());
   }
 
   /** The activation's record and its delivered Secret agree, as the token endpoint needs them to. */

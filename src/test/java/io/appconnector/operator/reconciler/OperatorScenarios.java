@@ -21,17 +21,16 @@ import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec;
 import io.appconnector.operator.config.OperatorSettings;
 import io.appconnector.operator.credentials.SecretVerifier;
-import io.appconnector.operator.dependent.DeliveredSecrets;
 import io.appconnector.operator.dependent.FeeRecords;
 import io.appconnector.operator.logic.BillingCalendar;
 import io.appconnector.operator.logic.DeliveredCredentials;
-import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.logic.VendorSecret;
-import io.appconnector.operator.status.Times;
+import io.appconnector.operator.values.Times;
 import io.appconnector.operator.support.Await;
 import io.appconnector.operator.support.Resources;
 import io.appconnector.operator.support.TestClock;
-import io.appconnector.operator.usage.FirstUse;
+import io.appconnector.operator.token.FirstUse;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -147,7 +146,7 @@ abstract class OperatorScenarios {
 
   DeliveredCredentials deliveredFor(Activation a) {
     Secret s = client().secrets().inNamespace(vendor).withName(DeliveryNames.secretName(a)).get();
-    return DeliveredSecrets.read(s);
+    return DeliveredCredentials.read(s);
   }
 
   Activation edit(String ns, String name, java.util.function.Consumer<ActivationSpec> change) {

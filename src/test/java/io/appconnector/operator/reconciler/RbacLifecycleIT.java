@@ -24,9 +24,8 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.appconnector.operator.dependent.DeliveredSecrets;
 import io.appconnector.operator.logic.DeliveredCredentials;
-import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.values.DeliveryNames;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -313,7 +312,7 @@ class RbacLifecycleIT {
         Activation created = admin.resource(Fixtures.activation("fu-tenant", "one", "fu-ledger", "invoices.read")).create();
         Activation active = Await.until("the controller issues credentials", () -> admin.resource(created).get(),
             x -> x.getStatus() != null && x.getStatus().phase == Phase.Active, Duration.ofSeconds(30));
-        DeliveredCredentials delivered = DeliveredSecrets.read(admin.secrets().inNamespace("fu-vendor")
+        DeliveredCredentials delivered = DeliveredCredentials.read(admin.secrets().inNamespace("fu-vendor")
             .withName(DeliveryNames.secretName(active)).get());
         HttpClient http = HttpClient.newHttpClient();
         Await.until("the token server issues a token", () -> exchange(http, tokens, delivered), code -> code == 200);

@@ -11,9 +11,8 @@ import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.config.OperatorSettings;
 import io.appconnector.operator.credentials.SecretVerifier;
-import io.appconnector.operator.dependent.DeliveredSecrets;
 import io.appconnector.operator.logic.DeliveredCredentials;
-import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.support.Await;
 import io.appconnector.operator.support.RealApiServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -70,7 +69,7 @@ class RestartMidwayIT {
         .withLabel(DeliveryNames.ROLE, DeliveryNames.ROLE_DELIVERED).list().getItems();
     assertEquals(ACTIVATIONS, delivered.size(), "one delivered Secret per activation after " + restarts + " restarts");
     for (Activation a : client.resources(Activation.class).inAnyNamespace().list().getItems()) {
-      DeliveredCredentials d = DeliveredSecrets.read(client.secrets().inNamespace("rm-vendor")
+      DeliveredCredentials d = DeliveredCredentials.read(client.secrets().inNamespace("rm-vendor")
           .withName(DeliveryNames.secretName(a)).get());
       assertNotNull(d, "delivered Secret of " + a.getMetadata().getNamespace());
       assertEquals(d.clientId(), a.getStatus().credential.clientId, "record and Secret agree");

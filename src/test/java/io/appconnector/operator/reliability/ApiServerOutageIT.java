@@ -11,7 +11,7 @@ import io.appconnector.operator.AppConnectorOperator;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.config.OperatorSettings;
-import io.appconnector.operator.status.Times;
+import io.appconnector.operator.values.Times;
 import io.appconnector.operator.support.Await;
 import io.appconnector.operator.support.RealApiServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;

@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.credentials.SecretVerifier;
-import io.appconnector.operator.dependent.DeliveredSecrets;
 import io.appconnector.operator.logic.DeliveredCredentials;
-import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.support.Await;
 import io.appconnector.operator.support.RealApiServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -85,7 +84,7 @@ class CrashIT {
       }
     }
     for (Activation a : client.resources(Activation.class).inAnyNamespace().list().getItems()) {
-      DeliveredCredentials d = DeliveredSecrets.read(client.secrets().inNamespace("v-" + a.getSpec().listing)
+      DeliveredCredentials d = DeliveredCredentials.read(client.secrets().inNamespace("v-" + a.getSpec().listing)
           .withName(DeliveryNames.secretName(a)).get());
       if (d == null) {
         lost++;

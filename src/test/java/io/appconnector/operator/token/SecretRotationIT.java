@@ -18,9 +18,9 @@ import io.appconnector.operator.config.OperatorSettings;
 import io.appconnector.operator.dependent.DeliveredSecrets;
 import io.appconnector.operator.logic.ContentHash;
 import io.appconnector.operator.logic.DeliveredCredentials;
-import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.reconciler.Deadlines;
-import io.appconnector.operator.status.Times;
+import io.appconnector.operator.values.Times;
 import io.appconnector.operator.support.Await;
 import io.appconnector.operator.support.RealApiServer;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -67,7 +67,7 @@ class SecretRotationIT extends TokenScenarios {
   }
 
   DeliveredCredentials deliveredNow(Activation a) {
-    return DeliveredSecrets.read(client().secrets().inNamespace(vendorNs).withName(DeliveryNames.secretName(a)).get());
+    return DeliveredCredentials.read(client().secrets().inNamespace(vendorNs).withName(DeliveryNames.secretName(a)).get());
   }
 
   /** Exchanges at the endpoint until it answers 200 (its cache may be a moment behind the API server). */

@@ -12,7 +12,7 @@ import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec;
-import io.appconnector.operator.status.Times;
+import io.appconnector.operator.values.Times;
 import io.appconnector.operator.support.Await;
 import io.appconnector.operator.support.Crds;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -132,7 +132,7 @@ class TokenRefusalsMockServerTest extends TokenScenarios {
     awaitPhase(tenant, "ledger", Phase.Active);
     // Retiring withdrew the Secret as suspension does: the restored one has a fresh secret, same client.
     Vendor.Mounted restored = Await.until("re-delivered", () -> vendor.read(vendorNs,
-        io.appconnector.operator.logic.DeliveryNames.secretName(tenant, "ledger")),
+        io.appconnector.operator.values.DeliveryNames.secretName(tenant, "ledger")),
         m -> m != null && !m.clientSecret().equals(kept.clientSecret()));
     assertEquals(kept.clientId(), restored.clientId());
     assertEquals(200, Await.until("served again", () -> vendor.basic(restored, null), r -> r.status() == 200).status());

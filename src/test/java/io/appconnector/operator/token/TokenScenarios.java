@@ -6,7 +6,7 @@ import io.appconnector.operator.api.v1alpha1.ActivationSpec;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.config.OperatorSettings;
-import io.appconnector.operator.logic.DeliveryNames;
+import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.support.Await;
 import io.appconnector.operator.support.Resources;
 import io.appconnector.operator.support.TestClock;

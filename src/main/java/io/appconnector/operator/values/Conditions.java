@@ -1,4 +1,4 @@
-package io.appconnector.operator.status;
+package io.appconnector.operator.values;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;

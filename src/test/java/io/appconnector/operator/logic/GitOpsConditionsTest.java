@@ -1,7 +1,8 @@
-package io.appconnector.operator.status;
+package io.appconnector.operator.logic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.appconnector.operator.values.Conditions;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
 import io.appconnector.operator.api.v1alpha1.TrustedNetworkSpec;

@@ -1,4 +1,4 @@
-package io.appconnector.operator.status;
+package io.appconnector.operator.values;
 
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;

@@ -1,4 +1,4 @@
-package io.appconnector.operator.logic;
+package io.appconnector.operator.values;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,6 @@
-package io.appconnector.operator.status;
+package io.appconnector.operator.logic;
 
+import io.appconnector.operator.values.Conditions;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
 import io.appconnector.operator.api.v1alpha1.TrustedNetworkStatus;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.appconnector.operator.logic;
+package io.appconnector.operator.values;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

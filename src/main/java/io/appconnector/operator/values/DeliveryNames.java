@@ -1,4 +1,4 @@
-package io.appconnector.operator.logic;
+package io.appconnector.operator.values;
 
 import io.appconnector.operator.api.v1alpha1.Activation;
 import java.nio.charset.StandardCharsets;
