@@ -5,6 +5,7 @@ import io.appconnector.operator.config.LogSettings;
 import io.appconnector.operator.config.OperatorSettings;
 import io.appconnector.operator.credentials.CredentialGenerator;
 import io.appconnector.operator.dependent.EventRecorder;
+import io.appconnector.operator.dependent.VendorNotifications;
 import io.appconnector.operator.dependent.OwnWrites;
 import io.appconnector.operator.dependent.PlanExecutor;
 import io.appconnector.operator.reconciler.ActivationReconciler;
@@ -61,6 +62,12 @@ public final class AppConnectorOperator {
   /** The operator with its metrics registered in {@code metrics.registry()}, JOSDK's reconcile metrics included. */
   public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock, Deadlines deadlines,
       ProductMetrics metrics) {
+    return create(client, settings, clock, deadlines, metrics, VendorNotifications.Settings.DEFAULT);
+  }
+
+  /** As above, with the bounds of the vendor notifications' queue and retries. */
+  public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock, Deadlines deadlines,
+      ProductMetrics metrics, VendorNotifications.Settings notificationSettings) {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry()))
@@ -82,8 +89,10 @@ public final class AppConnectorOperator {
         settings.operatorNamespace());
     EventRecorder events = new EventRecorder(client, clock, settings.instance());
     ListingReports reports = new ListingReports();
+    VendorNotifications notifications = new VendorNotifications(client, events, metrics.registry(), clock,
+        notificationSettings);
     operator.register(new ActivationReconciler(clock, executor, events, deadlines, settings.api(),
-        settings.defaultUnusedLifetime(), metrics, ownWrites, reports), c -> {
+        settings.defaultUnusedLifetime(), metrics, ownWrites, reports).withNotifications(notifications), c -> {
       c.withName("activation");
       // The reconciler adds its finalizer in the pass that issues credentials and removes it after
       // cleaning up, instead of JOSDK spending a reconcile on adding it.

@@ -12,6 +12,8 @@ import io.appconnector.operator.logic.ActivationPlanner;
 import io.appconnector.operator.logic.CredentialAction;
 import io.appconnector.operator.logic.DeliveredCredentials;
 import io.appconnector.operator.logic.SecretRotation;
+import io.appconnector.operator.logic.VendorNotice;
+import io.appconnector.operator.dependent.VendorNotifications;
 import io.appconnector.operator.logic.VendorSecret;
 import io.appconnector.operator.observability.ProductMetrics;
 import io.appconnector.operator.values.Conditions;
@@ -62,6 +64,7 @@ public class ActivationReconciler implements Reconciler<Activation> {
 
   private final Duration defaultLifetime;
   private final ListingReports reports;
+  private VendorNotifications notifications;
 
   public ActivationReconciler(Clock clock, PlanExecutor executor, EventRecorder events, Deadlines deadlines,
       ApiPods apiPods, Duration defaultLifetime, ProductMetrics metrics, OwnWrites ownWrites) {
@@ -155,8 +158,10 @@ public class ActivationReconciler implements Reconciler<Activation> {
     }
     if (rotation.step() != SecretRotation.Step.NONE) {
       announceRotation(activation, outcome.status(), rotation);
+      notifyVendor(listing, activation, VendorNotice.forReason(rotation.event()), outcome.status(), rotation.why(), now);
     } else if (changed || plan.action() == CredentialAction.REPAIR) {
       announce(activation, plan);
+      notifyVendor(listing, activation, noticeType(activation, plan), outcome.status(), plan.message(), now);
       count(plan);
     }
     reports.report(activation.getSpec().listing, ResourceID.fromResource(activation),
@@ -187,6 +192,8 @@ public class ActivationReconciler implements Reconciler<Activation> {
     executor.cancelPendingFees(activation, sources.feeRecord(activation, executor.feeRecordNamespace()), now);
     executor.fence(activation, null, sources.policy(activation));
     events.normal(activation, "Deactivated", "Deactivated: delivered credentials revoked in every namespace.");
+    notifyVendor(sources.listing(activation), activation, VendorNotice.Type.REVOKED, activation.getStatus(),
+        "the tenant deactivated the listing", now);
     sources.wakePeers(context, activation);
     forget(activation);
     log.info("deactivated {}/{}", activation.getMetadata().getNamespace(), activation.getMetadata().getName());
@@ -289,6 +296,39 @@ public class ActivationReconciler implements Reconciler<Activation> {
           .withName(where[1]).endMetadata().build(), rotation.event(), "Tenant '"
           + activation.getMetadata().getNamespace() + "', listing '" + activation.getSpec().listing + "': " + message);
     }
+  }
+
+  /** Sends the vendor of notifications to be told (set once, before the operator starts). */
+  public ActivationReconciler withNotifications(VendorNotifications notifications) {
+    this.notifications = notifications;
+    return this;
+  }
+
+  /** What the vendor is told of a plan carried out: an action's event, or consent given again. */
+  static VendorNotice.Type noticeType(Activation activation, ActivationPlan plan) {
+    ActivationStatus.Phase before = activation.getStatus() == null ? null : activation.getStatus().phase;
+    if (plan.event() != null && plan.action() != CredentialAction.NONE) {
+      return VendorNotice.forReason(plan.event());
+    }
+    return before == ActivationStatus.Phase.AwaitingConsent && plan.phase() == ActivationStatus.Phase.Active
+        ? VendorNotice.Type.CONSENT_RENEWED : null;
+  }
+
+  /** Queues a notice for the listing's webhook; never waits for the vendor. */
+  private void notifyVendor(AppListing listing, Activation activation, VendorNotice.Type type, ActivationStatus status,
+      String detail, Instant now) {
+    if (notifications == null || type == null || listing == null) {
+      return;
+    }
+    ActivationStatus.Credential record = status == null ? null : status.credential;
+    java.time.Instant retiresAt = record == null || record.previousSecret == null ? null
+        : io.appconnector.operator.values.Times.parse(record.previousSecret.retiresAt);
+    notifications.send(listing, new VendorNotice(type, activation.getMetadata().getNamespace(),
+        activation.getMetadata().getName(), activation.getMetadata().getUid(), activation.getSpec().listing,
+        record == null ? null : record.clientId,
+        record == null || record.deliveredTo == null ? listing.getSpec().vendor.namespace + "/"
+            + io.appconnector.operator.values.DeliveryNames.secretName(activation) : record.deliveredTo,
+        now, detail, type == VendorNotice.Type.ROTATED ? retiresAt : null));
   }
 
   private void announce(Activation activation, ActivationPlan plan) {

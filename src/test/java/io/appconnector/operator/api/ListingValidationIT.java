@@ -256,6 +256,16 @@ class ListingValidationIT {
     checks.assertRejected(l, "spec.credentialPolicy.idleLifetime", "idleLifetime must be a duration between 1h and 8760h");
   }
 
+  @ParameterizedTest(name = "webhook URL {0} is rejected")
+  @ValueSource(strings = {"ftp://vendor.example.com/hooks", "not a url", "/relative/path"})
+  void aWebhookUrlThatIsNotAnHttpUrlIsRejected(String url) {
+    AppListing l = listing();
+    l.getSpec().notifications = new AppListingSpec.Notifications();
+    l.getSpec().notifications.webhook = new AppListingSpec.Webhook();
+    l.getSpec().notifications.webhook.url = url;
+    checks.assertRejected(l, "spec.notifications.webhook.url", "notifications.webhook.url must be an absolute http(s) URL");
+  }
+
   static AppListing withTemplate(AppListing listing, Map<String, String> labels, Map<String, String> annotations) {
     listing.getSpec().secretTemplate = new AppListingSpec.SecretTemplate();
     listing.getSpec().secretTemplate.labels = labels;

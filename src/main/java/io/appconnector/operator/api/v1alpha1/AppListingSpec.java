@@ -96,6 +96,9 @@ public class AppListingSpec {
       + "Reloader or a backup tool), as cert-manager's secretTemplate. The operator's own keys cannot be set.")
   public SecretTemplate secretTemplate;
 
+  @JsonPropertyDescription("Where the vendor is told what happens to credentials of this listing (CloudEvents over HTTP).")
+  public Notifications notifications;
+
   /** The credential policy with defaults filled in. */
   public CredentialPolicy credentialPolicy() {
     return credentialPolicy == null ? new CredentialPolicy() : credentialPolicy;
@@ -166,6 +169,29 @@ public class AppListingSpec {
     @Size(max = 16)
     @JsonPropertyDescription("TCP ports of the API pods.")
     public List<@io.fabric8.generator.annotation.Min(1) @io.fabric8.generator.annotation.Max(65535) Integer> apiPorts;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Notifications {
+    @JsonPropertyDescription("A webhook of the vendor that receives a signed CloudEvent for each credential event.")
+    public Webhook webhook;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Webhook {
+    @Required
+    @Size(max = 2048)
+    @ValidationRule(value = "isURL(self) && url(self).getScheme() in ['http', 'https'] && url(self).getHostname() != ''",
+        message = "notifications.webhook.url must be an absolute http(s) URL")
+    @JsonPropertyDescription("The vendor's endpoint; each event is POSTed as a CloudEvent in structured JSON mode.")
+    public String url;
+
+    @Size(min = 1, max = 253)
+    @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+    @JsonPropertyDescription("The Secret in the vendor's namespace whose key 'signingKey' (whsec_<base64>) signs the "
+        + "events (Standard Webhooks HMAC-SHA256); created with a random key when missing. Default: "
+        + "appconnector-webhook.<listing>.")
+    public String signingSecretName;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
