@@ -9,7 +9,6 @@ import io.appconnector.operator.credentials.ClientCredentials;
 import io.appconnector.operator.credentials.CredentialGenerator;
 import io.appconnector.operator.credentials.SecretVerifier;
 import io.appconnector.operator.logic.ActivationPlan;
-import io.appconnector.operator.logic.BillingCalendar;
 import io.appconnector.operator.logic.CredentialAction;
 import io.appconnector.operator.logic.DeliveredContent;
 import io.appconnector.operator.logic.SecretRotation;
@@ -19,15 +18,11 @@ import io.appconnector.operator.values.DeliveryNames;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.appconnector.operator.logic.DeliveredCredentials;
-import io.appconnector.operator.values.Conditions;
-import io.appconnector.operator.logic.GitOpsConditions;
 import io.appconnector.operator.values.Times;
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Objects;
 
 /**
  * Carries out a plan's writes in an order that survives a crash at any point: the record in status
@@ -107,10 +102,6 @@ public class PlanExecutor {
   /** The namespace of the fee-change records. */
   public String feeRecordNamespace() {
     return feeRecords.namespace();
-  }
-
-  public Outcome execute(Activation activation, ActivationPlan plan, DeliveredCredentials delivered, Instant now) {
-    return execute(activation, plan, delivered, null, now);
   }
 
   /** {@code feeRecord}: the activation's fee-change record as cached, or null. */
@@ -194,14 +185,15 @@ public class PlanExecutor {
       delivery = new Delivery(activation.getMetadata().getUid(), DeliveredSecrets.build(where[0], where[1],
           DeliveredContent.expected(activation, record, tokenUrl, template), secretValue, previousValue), delivered);
     }
-    ActivationStatus status = new ActivationStatus();
-    status.phase = plan.phase();
-    status.message = plan.message();
-    status.observedGeneration = activation.getMetadata().getGeneration();
-    status.conditions = Conditions.merge(previous.conditions, GitOpsConditions.forPhase(plan.phase(), plan.conditions()),
-        Objects.requireNonNullElse(activation.getMetadata().getGeneration(), 0L), now);
-    status.credential = record;
-    status.billing = billing(activation, plan, previous.billing, feeRecord, now);
+    ActivationStatus status = plan.status(activation, record, now);
+    Billing billing = status.billing;
+    if (billing != null && (billing.state == BillingState.FeeChangePending
+        || billing.state == BillingState.FeeChangeEffective)) {
+      // The record is kept saying what status says: created, carried over from the tenant's
+      // namespace where it used to live, or rewritten when someone edited or deleted it.
+      billing.record = feeRecords.ensure(activation, feeRecord, billing.state == BillingState.FeeChangePending
+          ? FeeRecords.STATE_PENDING : FeeRecords.STATE_EFFECTIVE, billing.effectiveFrom, now);
+    }
     return new Outcome(status, deleteAfter, delivery);
   }
 
@@ -264,34 +256,6 @@ public class PlanExecutor {
     deliveredSecrets.delete(activation.getMetadata().getUid(), delivered);
   }
 
-  private Billing billing(Activation activation, ActivationPlan plan, Billing previous, ConfigMap feeRecord,
-      Instant now) {
-    Billing billing = previous == null ? null : Serialization.clone(previous);
-    if (billing == null && plan.ready()) {
-      billing = new Billing();
-      if (!plan.billable()) {
-        billing.state = BillingState.NotBillable;
-      } else if (unlimitedIntegrations(activation.getMetadata().getNamespace())) {
-        billing.state = BillingState.IncludedInPlan;
-      } else {
-        billing.state = BillingState.FeeChangePending;
-        billing.effectiveFrom = Times.format(BillingCalendar.effectiveFrom(now));
-      }
-    }
-    if (billing != null && billing.state == BillingState.FeeChangePending
-        && !now.isBefore(Times.parse(billing.effectiveFrom))) {
-      billing.state = BillingState.FeeChangeEffective;
-    }
-    if (billing != null && (billing.state == BillingState.FeeChangePending
-        || billing.state == BillingState.FeeChangeEffective)) {
-      // The record is kept saying what status says: created, carried over from the tenant's
-      // namespace where it used to live, or rewritten when someone edited or deleted it.
-      billing.record = feeRecords.ensure(activation, feeRecord, billing.state == BillingState.FeeChangePending
-          ? FeeRecords.STATE_PENDING : FeeRecords.STATE_EFFECTIVE, billing.effectiveFrom, now);
-    }
-    return billing;
-  }
-
   /** On deactivation: a fee change that has not taken effect is cancelled. */
   public void cancelPendingFees(Activation activation, ConfigMap feeRecord, Instant now) {
     Billing billing = activation.getStatus() == null ? null : activation.getStatus().billing;
@@ -301,11 +265,5 @@ public class PlanExecutor {
       feeRecords.ensure(activation, feeRecord, effective ? FeeRecords.STATE_EFFECTIVE : FeeRecords.STATE_CANCELLED,
           billing.effectiveFrom, now);
     }
-  }
-
-  private boolean unlimitedIntegrations(String namespace) {
-    Namespace ns = client.namespaces().withName(namespace).get();
-    return ns != null && ns.getMetadata().getLabels() != null
-        && "true".equals(ns.getMetadata().getLabels().get(BillingCalendar.UNLIMITED_LABEL));
   }
 }

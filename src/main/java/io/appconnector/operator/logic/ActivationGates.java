@@ -40,6 +40,10 @@ public final class ActivationGates {
       // Platform-built listings only: the tenant's vendor-credential Secret has every key the auth method needs.
       ActivationGates::vendorCredentials);
 
+  /** Reasons of the listing gate that withdraw delivered credentials, as suspension does. */
+  public static final String LISTING_NOT_FOUND = "ListingNotFound";
+  public static final String LISTING_RETIRED = "ListingRetired";
+
   private ActivationGates() {
   }
 
@@ -67,13 +71,13 @@ public final class ActivationGates {
     String name = activation.getSpec().listing;
     String tenant = activation.getMetadata().getNamespace();
     if (listing == null || !visibleTo(listing.getSpec(), tenant)) {
-      return Gate.block(LISTING_AVAILABLE, Phase.Rejected, "ListingNotFound",
+      return Gate.block(LISTING_AVAILABLE, Phase.Rejected, LISTING_NOT_FOUND,
           "AppListing '" + name + "' does not exist or is not offered to tenant '" + tenant + "'. Check spec.listing; "
               + "for a private listing, ask the vendor to add your tenant ID '" + tenant + "'.");
     }
     AppListingSpec spec = listing.getSpec();
     if (spec.lifecycle == AppListingSpec.Lifecycle.Retired) {
-      return Gate.block(LISTING_AVAILABLE, Phase.Rejected, "ListingRetired",
+      return Gate.block(LISTING_AVAILABLE, Phase.Rejected, LISTING_RETIRED,
           "AppListing '" + name + "' is Retired: its credentials are withdrawn and tokens refused. Access returns "
               + "with the same client ID if the platform team approves it again; otherwise delete this Activation.");
     }

@@ -51,9 +51,17 @@ public final class ActivationPlanner {
     }
   }
 
-  /** The credential plan, then the network fence for what is Active. */
+  /** The credential plan, then the network fence for what is Active, then billing. */
   public static ActivationPlan plan(Observed in) {
-    ActivationPlan plan = credentials(in);
+    ActivationPlan plan = fenced(credentials(in), in);
+    AppListingSpec listing = in.listing() == null ? null : in.listing().getSpec();
+    boolean billable = listing != null && listing.pricing != null && listing.pricing.feeImpact;
+    ActivationStatus previous = in.activation().getStatus();
+    return plan.billed(BillingCalendar.decide(previous == null ? null : previous.billing, plan.ready(), billable,
+        in.tenant(), in.now()));
+  }
+
+  private static ActivationPlan fenced(ActivationPlan plan, Observed in) {
     if (in.listing() == null) {
       return plan;
     }
@@ -70,8 +78,7 @@ public final class ActivationPlanner {
           fence.condition().getMessage()));
       message = fence.condition().getMessage();
     }
-    return new ActivationPlan(plan.phase(), message, conditions, plan.action(), plan.grantedScopes(), plan.lifetime(),
-        plan.vendorNamespace(), plan.billable(), plan.requeueAt(), plan.event(), fence.policy());
+    return plan.fenced(message, conditions, fence.policy());
   }
 
   private static ActivationPlan credentials(Observed in) {
@@ -89,30 +96,26 @@ public final class ActivationPlanner {
     }
     AppListingSpec listing = in.listing().getSpec();
     List<String> granted = ActivationGates.grantedScopes(activation.getSpec(), listing);
-    boolean billable = listing.pricing != null && listing.pricing.feeImpact;
     if (listing.developedBy == AppListingSpec.Party.Platform) {
-      return platformBuilt(activation, conditions, granted, billable);
+      return platformBuilt(activation, conditions, granted);
     }
-    return vendorBuilt(in, listing, conditions, granted, billable);
+    return vendorBuilt(in, listing, conditions, granted);
   }
 
-  private static ActivationPlan platformBuilt(Activation activation, List<Condition> conditions, List<String> granted,
-      boolean billable) {
+  private static ActivationPlan platformBuilt(Activation activation, List<Condition> conditions, List<String> granted) {
     if (activation.getSpec().suspended) {
       String message = "Suspended: the platform's connector is paused for this tenant. Set spec.suspended: false to restore.";
-      conditions.add(Conditions.of(READY, false, "Suspended", message));
-      return new ActivationPlan(Phase.Suspended, message, conditions, CredentialAction.NONE, granted, null, null,
-          billable, null, null, null);
+      conditions.add(Conditions.of(READY, false, PlanEvent.Suspended.reason(), message));
+      return ActivationPlan.platformBuilt(Phase.Suspended, message, conditions, granted);
     }
     String message = "Active: the platform's connector is unlocked and uses the credentials in Secret '"
         + activation.getSpec().vendorCredentialsSecretRef.name + "'.";
     conditions.add(Conditions.of(READY, true, "Active", message));
-    return new ActivationPlan(Phase.Active, message, conditions, CredentialAction.NONE, granted, null, null,
-        billable, null, null, null);
+    return ActivationPlan.platformBuilt(Phase.Active, message, conditions, granted);
   }
 
   private static ActivationPlan vendorBuilt(Observed in, AppListingSpec listing, List<Condition> conditions,
-      List<String> granted, boolean billable) {
+      List<String> granted) {
     Activation activation = in.activation();
     long revision = activation.getSpec().revision;
     Duration lifetime = lifetime(listing, in.defaultLifetime());
@@ -127,37 +130,38 @@ public final class ActivationPlanner {
       String message = record.firstUsedAt != null ? idleMessage(listing, record.expiredAt, revision)
           : "Expired: the credentials were not used within " + lifetimeText
           + " and were revoked at " + record.expiredAt + ". Raise spec.revision to " + (revision + 1) + " to issue a fresh pair.";
-      return vendorPlan(Phase.Expired, message, "CredentialsExpired", false, conditions,
-          in.delivered() == null ? CredentialAction.NONE : CredentialAction.EXPIRE, granted, lifetime, vendorNs, billable, null, null);
+      return vendorPlan(Phase.Expired, message, PlanEvent.CredentialsExpired.reason(), false, conditions,
+          in.delivered() == null ? CredentialAction.NONE : CredentialAction.EXPIRE, granted, lifetime, vendorNs, null, null);
     }
     if (activation.getSpec().suspended) {
       boolean holding = in.delivered() != null || (record != null && record.verifier != null);
       String message = "Suspended: the delivered Secret is withdrawn and tokens are refused. Set spec.suspended: false to "
           + "restore access with the same client ID.";
-      return vendorPlan(Phase.Suspended, message, "Suspended", false, conditions,
-          holding ? CredentialAction.WITHDRAW : CredentialAction.NONE, granted, lifetime, vendorNs, billable, null,
-          holding ? "Suspended" : null);
+      return vendorPlan(Phase.Suspended, message, PlanEvent.Suspended.reason(), false, conditions,
+          holding ? CredentialAction.WITHDRAW : CredentialAction.NONE, granted, lifetime, vendorNs, null,
+          holding ? PlanEvent.Suspended : null);
     }
     // The record in status is the truth about the pair; a delivered Secret is only its copy.
     Instant issuedAt = record == null ? null : Times.parse(record.issuedAt);
     Instant expiresAt = record == null ? null : Times.parse(record.expiresAt);
     boolean used = record != null && record.firstUsedAt != null;
     boolean holding = record != null && record.clientId != null && record.verifier != null;
-    if (holding && !used && expiresAt != null && !now.isBefore(expiresAt)) {
+    if (holding && UnusedCredentials.pastDeadline(record, now)) {
       // The same words as once expiredAt is recorded, so the next reconcile has nothing to write.
       String message = "Expired: the credentials were not used within " + lifetimeText
           + " and were revoked at " + Times.formatPrecise(now) + ". Raise spec.revision to " + (revision + 1)
           + " to issue a fresh pair.";
-      return vendorPlan(Phase.Expired, message, "CredentialsExpired", false, conditions, CredentialAction.EXPIRE,
-          granted, lifetime, vendorNs, billable, null, "CredentialsExpired");
+      return vendorPlan(Phase.Expired, message, PlanEvent.CredentialsExpired.reason(), false, conditions, CredentialAction.EXPIRE,
+          granted, lifetime, vendorNs, null, PlanEvent.CredentialsExpired);
     }
     Instant idleDeadline = holding && used ? IdleExpiry.deadline(record, listing) : null;
     if (idleDeadline != null && !now.isBefore(idleDeadline)) {
-      return vendorPlan(Phase.Expired, idleMessage(listing, Times.formatPrecise(now), revision), "CredentialsExpired",
-          false, conditions, CredentialAction.EXPIRE, granted, lifetime, vendorNs, billable, null, "CredentialsIdleExpired");
+      return vendorPlan(Phase.Expired, idleMessage(listing, Times.formatPrecise(now), revision),
+          PlanEvent.CredentialsExpired.reason(), false, conditions, CredentialAction.EXPIRE, granted, lifetime, vendorNs,
+          null, PlanEvent.CredentialsIdleExpired);
     }
     CredentialAction action;
-    String event;
+    PlanEvent event;
     List<String> differences = List.of();
     if (holding && delivered != null) {
       boolean secretHolds = delivered.clientSecret() != null
@@ -178,27 +182,27 @@ public final class ActivationPlanner {
         // The secret cannot be restored (only its verifier is kept): the same client ID gets a fresh
         // secret, with the recorded expiry, never a later one.
         action = CredentialAction.ISSUE_SAME_CLIENT;
-        event = "DeliveredSecretReplaced";
+        event = PlanEvent.DeliveredSecretReplaced;
       } else if (!agrees) {
         action = CredentialAction.REPAIR;
-        event = granted.equals(record.grantedScopes) ? "DeliveredSecretRepaired" : null;
+        event = granted.equals(record.grantedScopes) ? PlanEvent.DeliveredSecretRepaired : null;
       } else {
         action = CredentialAction.NONE;
         event = null;
       }
     } else if (holding) {
       action = CredentialAction.ISSUE_SAME_CLIENT;
-      event = "CredentialsRedelivered";
+      event = PlanEvent.CredentialsRedelivered;
     } else if (record != null && record.clientId != null) {
       action = CredentialAction.ISSUE_SAME_CLIENT;
-      event = "Restored";
+      event = PlanEvent.Restored;
       issuedAt = now;
       expiresAt = used ? expiresAt : now.plus(lifetime);
     } else {
       // No record for this revision: a Secret found anyway is not provably the operator's, so it is
       // replaced, never adopted.
       action = CredentialAction.ISSUE_NEW_CLIENT;
-      event = "CredentialsIssued";
+      event = PlanEvent.CredentialsIssued;
       issuedAt = now;
       expiresAt = now.plus(lifetime);
     }
@@ -208,31 +212,30 @@ public final class ActivationPlanner {
         ? "Active: credentials delivered to the vendor as Secret " + where + " and in use since " + record.firstUsedAt + "."
         : "Active: credentials delivered to the vendor as Secret " + where + "; they expire at " + Times.formatPrecise(expiresAt)
             + " unless the vendor exchanges them for a token before then.";
-    ActivationPlan plan = vendorPlan(Phase.Active, message, "CredentialsIssued", true, conditions, action, granted,
-        lifetime, vendorNs, billable, used ? idleDeadline : expiresAt, event);
-    String repaired = "DeliveredSecretRepaired".equals(event)
+    ActivationPlan plan = vendorPlan(Phase.Active, message, PlanEvent.CredentialsIssued.reason(), true, conditions, action, granted,
+        lifetime, vendorNs, used ? idleDeadline : expiresAt, event);
+    String repaired = event == PlanEvent.DeliveredSecretRepaired
         ? "The delivered Secret disagreed with this activation's record in "
             + (differences.isEmpty() ? "its location" : String.join(", ", differences))
             + " and was rewritten from the record at " + Times.formatPrecise(now) + "; the secret is unchanged."
-        : "DeliveredSecretReplaced".equals(event)
+        : event == PlanEvent.DeliveredSecretReplaced
             ? "The delivered Secret held a secret this activation's record does not vouch for; the same client ID got a "
                 + "fresh secret at " + Times.formatPrecise(now) + ", with the recorded expiry."
             : null;
     if (repaired != null) {
       // Says what was repaired until the next reconcile that repairs nothing.
       conditions.replaceAll(c -> CREDENTIALS_ISSUED.equals(c.getType())
-          ? Conditions.of(CREDENTIALS_ISSUED, true, event, repaired) : c);
+          ? Conditions.of(CREDENTIALS_ISSUED, true, event.reason(), repaired) : c);
     }
     return plan;
   }
 
   private static ActivationPlan vendorPlan(Phase phase, String message, String reason, boolean issued,
       List<Condition> conditions, CredentialAction action, List<String> granted, Duration lifetime, String vendorNs,
-      boolean billable, Instant requeueAt, String event) {
+      Instant requeueAt, PlanEvent event) {
     conditions.add(Conditions.of(CREDENTIALS_ISSUED, issued, reason, message));
     conditions.add(Conditions.of(READY, phase == Phase.Active, reason, message));
-    return new ActivationPlan(phase, message, conditions, action, granted, lifetime, vendorNs, billable, requeueAt, event,
-        null);
+    return ActivationPlan.vendorBuilt(phase, message, conditions, action, granted, lifetime, vendorNs, requeueAt, event);
   }
 
   private static String idleMessage(AppListingSpec listing, String revokedAt, long revision) {
@@ -243,7 +246,8 @@ public final class ActivationPlanner {
   }
 
   /** Listing-gate reasons that withdraw delivered credentials, as suspension does. */
-  static final java.util.Set<String> WITHDRAWING = java.util.Set.of("ListingNotFound", "ListingRetired");
+  static final java.util.Set<String> WITHDRAWING =
+      java.util.Set.of(ActivationGates.LISTING_NOT_FOUND, ActivationGates.LISTING_RETIRED);
 
   private static ActivationPlan blocked(Gate gate, List<Condition> conditions, Observed in) {
     conditions.add(Conditions.of(READY, false, gate.reason(), gate.message()));
@@ -253,10 +257,9 @@ public final class ActivationPlanner {
     Credential record = currentRecord(in.activation().getStatus(), in.activation().getSpec().revision);
     boolean holding = in.delivered() != null || (record != null && record.verifier != null);
     boolean withdraw = holding && (in.activation().getSpec().suspended || WITHDRAWING.contains(gate.reason()));
-    return new ActivationPlan(gate.phase(), gate.message(), conditions,
-        withdraw ? CredentialAction.WITHDRAW : CredentialAction.NONE, List.of(), null,
-        in.listing() == null ? null : in.listing().getSpec().vendor.namespace, false, null,
-        withdraw && !in.activation().getSpec().suspended ? "CredentialsWithdrawn" : null, null);
+    return ActivationPlan.blocked(gate, conditions, withdraw,
+        in.listing() == null ? null : in.listing().getSpec().vendor.namespace,
+        withdraw && !in.activation().getSpec().suspended ? PlanEvent.CredentialsWithdrawn : null);
   }
 
   private static Condition condition(Gate gate) {

@@ -47,7 +47,7 @@ public final class SecretRotation {
    * @param retiresAt when the previous secret retires at the latest (ROTATE, RESUME)
    * @param nextLook when to look again for this rotation's sake (null: only when something changes)
    */
-  public record Decision(Step step, String event, String why, Instant retiresAt, Instant nextLook) {
+  public record Decision(Step step, PlanEvent event, String why, Instant retiresAt, Instant nextLook) {
     static final Decision NONE = new Decision(Step.NONE, null, null, null, null);
 
     static Decision waitUntil(Instant at) {
@@ -77,7 +77,7 @@ public final class SecretRotation {
     if (!holdsCurrent) {
       if (previous != null && record.secretFirstUsedAt == null && SecretVerifier.matches(previous.verifier,
           delivered.clientSecret()) && now.isBefore(retiresAt(previous))) {
-        return new Decision(Step.RESUME, "SecretRotated", "the new secret recorded for this client ID was not "
+        return new Decision(Step.RESUME, PlanEvent.SecretRotated, "the new secret recorded for this client ID was not "
             + "delivered; a new one is delivered beside the previous secret, which retires as recorded",
             retiresAt(previous), retiresAt(previous));
       }
@@ -85,15 +85,15 @@ public final class SecretRotation {
     }
     if (previous != null) {
       if (record.secretFirstUsedAt != null) {
-        return new Decision(Step.RETIRE, "PreviousSecretRetired", "the new secret was first used at "
+        return new Decision(Step.RETIRE, PlanEvent.PreviousSecretRetired, "the new secret was first used at "
             + record.secretFirstUsedAt, null, null);
       }
       if (!now.isBefore(retiresAt(previous))) {
-        return new Decision(Step.RETIRE, "PreviousSecretRetired", "the grace period ended at " + previous.retiresAt
+        return new Decision(Step.RETIRE, PlanEvent.PreviousSecretRetired, "the grace period ended at " + previous.retiresAt
             + " before the new secret was used", null, null);
       }
       if (previousHeld(record, delivered) == null) {
-        return new Decision(Step.RETIRE, "PreviousSecretRetired", "the delivered Secret no longer holds it", null,
+        return new Decision(Step.RETIRE, PlanEvent.PreviousSecretRetired, "the delivered Secret no longer holds it", null,
             null);
       }
       return Decision.waitUntil(retiresAt(previous));
@@ -102,7 +102,7 @@ public final class SecretRotation {
     long done = record.rotation == null ? 0 : record.rotation;
     Instant retiresAt = now.plus(gracePeriod(listing));
     if (asked > done) {
-      return new Decision(Step.ROTATE, "SecretRotated", "spec.rotateSecret was raised to " + asked, retiresAt,
+      return new Decision(Step.ROTATE, PlanEvent.SecretRotated, "spec.rotateSecret was raised to " + asked, retiresAt,
           retiresAt);
     }
     Duration every = rotateEvery(listing);
@@ -117,7 +117,7 @@ public final class SecretRotation {
     if (now.isBefore(due)) {
       return Decision.waitUntil(due);
     }
-    return new Decision(Step.ROTATE, "SecretRotated", "the listing rotates secrets every " + GoDuration.format(every),
+    return new Decision(Step.ROTATE, PlanEvent.SecretRotated, "the listing rotates secrets every " + GoDuration.format(every),
         retiresAt, retiresAt);
   }
 

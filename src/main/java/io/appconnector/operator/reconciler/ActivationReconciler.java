@@ -11,6 +11,7 @@ import io.appconnector.operator.logic.ActivationPlan;
 import io.appconnector.operator.logic.ActivationPlanner;
 import io.appconnector.operator.logic.CredentialAction;
 import io.appconnector.operator.logic.DeliveredCredentials;
+import io.appconnector.operator.logic.PlanEvent;
 import io.appconnector.operator.logic.SecretRotation;
 import io.appconnector.operator.logic.VendorNotice;
 import io.appconnector.operator.dependent.VendorNotifications;
@@ -18,6 +19,7 @@ import io.appconnector.operator.logic.VendorSecret;
 import io.appconnector.operator.observability.ProductMetrics;
 import io.appconnector.operator.values.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -120,10 +122,11 @@ public class ActivationReconciler implements Reconciler<Activation> {
     Collection<Activation> peers = sources.peers(context, activation);
     VendorSecret vendorSecret = sources.vendorSecret(activation);
     DeliveredCredentials delivered = sources.delivered(activation, listing);
-    ActivationPlan plan = plan(activation, listing, peers, vendorSecret, delivered, now);
+    Namespace tenant = sources.namespace(activation);
+    ActivationPlan plan = plan(activation, listing, peers, vendorSecret, delivered, tenant, now);
     SecretRotation.Decision rotation = SecretRotation.decide(activation, listing == null ? null : listing.getSpec(),
         plan, delivered, now);
-    if (destructive(plan) || rotation.step() != SecretRotation.Step.NONE) {
+    if (plan.revokesOrReplaces() || rotation.step() != SecretRotation.Step.NONE) {
       // Caches can lag behind a first use recorded a moment ago or a Secret just replaced: decide
       // anything that revokes or replaces credentials again on fresh reads.
       Activation fresh = context.getClient().resource(activation).get();
@@ -132,8 +135,14 @@ public class ActivationReconciler implements Reconciler<Activation> {
       }
       activation = fresh;
       delivered = sources.freshDelivered(activation, listing);
-      plan = plan(activation, listing, peers, vendorSecret, delivered, now);
+      plan = plan(activation, listing, peers, vendorSecret, delivered, tenant, now);
       rotation = SecretRotation.decide(activation, listing == null ? null : listing.getSpec(), plan, delivered, now);
+    }
+    if (plan.startsBilling(activation.getStatus())) {
+      // Whether the tenant's plan includes the activation is decided for good: on a fresh read of
+      // its Namespace, not a cache that may lag behind a label set a moment ago.
+      tenant = context.getClient().namespaces().withName(activation.getMetadata().getNamespace()).get();
+      plan = plan(activation, listing, peers, vendorSecret, delivered, tenant, now);
     }
     // The fence goes up before credentials are delivered, and comes down once they are not needed.
     executor.fence(activation, plan.networkPolicy(), sources.policy(activation));
@@ -158,7 +167,7 @@ public class ActivationReconciler implements Reconciler<Activation> {
     }
     if (rotation.step() != SecretRotation.Step.NONE) {
       announceRotation(activation, outcome.status(), rotation);
-      notifyVendor(listing, activation, VendorNotice.forReason(rotation.event()), outcome.status(), rotation.why(), now);
+      notifyVendor(listing, activation, VendorNotice.forReason(rotation.event().reason()), outcome.status(), rotation.why(), now);
     } else if (changed || plan.action() == CredentialAction.REPAIR) {
       announce(activation, plan);
       notifyVendor(listing, activation, noticeType(activation, plan), outcome.status(), plan.message(), now);
@@ -168,7 +177,7 @@ public class ActivationReconciler implements Reconciler<Activation> {
         plan.phase() == ActivationStatus.Phase.Active, null);
     metrics.observed(ResourceID.fromResource(activation), plan.phase(),
         plan.phase() == ActivationStatus.Phase.Active ? plan.requeueAt() : null);
-    Instant next = nextDeadline(plan, outcome.status());
+    Instant next = plan.nextLook();
     if (rotation.nextLook() != null && (next == null || rotation.nextLook().isBefore(next))) {
       next = rotation.nextLook();
     }
@@ -250,7 +259,7 @@ public class ActivationReconciler implements Reconciler<Activation> {
     String why = plan.action() == CredentialAction.EXPIRE ? "they were not used in time"
         : plan.phase() == ActivationStatus.Phase.Suspended ? "the tenant suspended the activation"
         : "the listing is no longer available to the tenant";
-    events.normal(regarding, "CredentialsWithdrawn", "Credentials of tenant '" + activation.getMetadata().getNamespace()
+    events.normal(regarding, PlanEvent.CredentialsWithdrawn.reason(), "Credentials of tenant '" + activation.getMetadata().getNamespace()
         + "' for listing '" + activation.getSpec().listing + "' were withdrawn: " + why + ".");
   }
 
@@ -289,11 +298,11 @@ public class ActivationReconciler implements Reconciler<Activation> {
             + " or the new secret's first use, whichever comes first.";
     log.info("activation {}/{}: {}", activation.getMetadata().getNamespace(), activation.getMetadata().getName(),
         rotation.event());
-    events.normal(activation, rotation.event(), message);
+    events.normal(activation, rotation.event().reason(), message);
     if (record.deliveredTo != null) {
       String[] where = record.deliveredTo.split("/", 2);
       events.normal(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withNamespace(where[0])
-          .withName(where[1]).endMetadata().build(), rotation.event(), "Tenant '"
+          .withName(where[1]).endMetadata().build(), rotation.event().reason(), "Tenant '"
           + activation.getMetadata().getNamespace() + "', listing '" + activation.getSpec().listing + "': " + message);
     }
   }
@@ -307,8 +316,8 @@ public class ActivationReconciler implements Reconciler<Activation> {
   /** What the vendor is told of a plan carried out: an action's event, or consent given again. */
   static VendorNotice.Type noticeType(Activation activation, ActivationPlan plan) {
     ActivationStatus.Phase before = activation.getStatus() == null ? null : activation.getStatus().phase;
-    if (plan.event() != null && plan.action() != CredentialAction.NONE) {
-      return VendorNotice.forReason(plan.event());
+    if (plan.acts()) {
+      return VendorNotice.forReason(plan.event().reason());
     }
     return before == ActivationStatus.Phase.AwaitingConsent && plan.phase() == ActivationStatus.Phase.Active
         ? VendorNotice.Type.CONSENT_RENEWED : null;
@@ -333,12 +342,12 @@ public class ActivationReconciler implements Reconciler<Activation> {
 
   private void announce(Activation activation, ActivationPlan plan) {
     ActivationStatus.Phase before = activation.getStatus() == null ? null : activation.getStatus().phase;
-    boolean acted = plan.event() != null && plan.action() != CredentialAction.NONE;
+    boolean acted = plan.acts();
     if (!acted && before == plan.phase()) {
       return;
     }
     Condition ready = Conditions.find(plan.conditions(), Conditions.READY);
-    String reason = acted ? plan.event() : ready.getReason();
+    String reason = acted ? plan.event().reason() : ready.getReason();
     // One line per transition, as the Event says it.
     log.info("activation {}/{}: {} -> {} ({})", activation.getMetadata().getNamespace(),
         activation.getMetadata().getName(), before == null ? "new" : before, plan.phase(), reason);
@@ -350,19 +359,10 @@ public class ActivationReconciler implements Reconciler<Activation> {
   }
 
   private ActivationPlan plan(Activation activation, AppListing listing, Collection<Activation> peers,
-      VendorSecret vendorSecret, DeliveredCredentials delivered, Instant now) {
+      VendorSecret vendorSecret, DeliveredCredentials delivered, Namespace tenant, Instant now) {
     return ActivationPlanner.plan(new ActivationPlanner.Observed(activation, listing, peers, vendorSecret, delivered,
-        now, sources.namespace(activation), sources.trustedNetworks(activation), sources.tenantPolicies(activation),
+        now, tenant, sources.trustedNetworks(activation), sources.tenantPolicies(activation),
         apiPods, defaultLifetime, executor.tokenUrl()));
-  }
-
-  /**
-   * Plans that revoke, replace or rewrite a delivered Secret: decided again on fresh reads, since the
-   * cache can lag behind a first use recorded a moment ago or a Secret just written.
-   */
-  static boolean destructive(ActivationPlan plan) {
-    return plan.action() == CredentialAction.EXPIRE || plan.action() == CredentialAction.REPAIR
-        || "DeliveredSecretReplaced".equals(plan.event()) || "CredentialsRedelivered".equals(plan.event());
   }
 
   private void count(ActivationPlan plan) {
@@ -373,14 +373,5 @@ public class ActivationReconciler implements Reconciler<Activation> {
       default -> {
       }
     }
-  }
-
-  static Instant nextDeadline(ActivationPlan plan, ActivationStatus status) {
-    Instant next = plan.requeueAt();
-    if (status.billing != null && status.billing.state == ActivationStatus.BillingState.FeeChangePending) {
-      Instant effective = io.appconnector.operator.values.Times.parse(status.billing.effectiveFrom);
-      next = next == null || effective.isBefore(next) ? effective : next;
-    }
-    return next;
   }
 }

@@ -202,7 +202,7 @@ class ActivationPlannerTest {
     ActivationPlan plan = plan(acme, ledger, edited(d, key, key.endsWith("xpires-at") || key.endsWith("xpiresAt")
         ? "" : "ac-of-another-tenant"), NOW.plusSeconds(5));
     assertEquals(CredentialAction.REPAIR, plan.action());
-    assertEquals("DeliveredSecretRepaired", plan.event());
+    assertEquals(PlanEvent.DeliveredSecretRepaired, plan.event());
     assertEquals(NOW.plus(H48), plan.requeueAt(), "the recorded expiry stands");
     var issued = Conditions.find(plan.conditions(), Conditions.CREDENTIALS_ISSUED);
     assertEquals("DeliveredSecretRepaired", issued.getReason());
@@ -217,7 +217,7 @@ class ActivationPlannerTest {
         "chosen-by-the-vendor", NOW.plus(H48), NOW.plus(Duration.ofDays(365)), d.scopes(), d.content());
     ActivationPlan plan = plan(acme, ledger, tampered, NOW.plus(Duration.ofHours(47)));
     assertEquals(CredentialAction.ISSUE_SAME_CLIENT, plan.action());
-    assertEquals("DeliveredSecretReplaced", plan.event());
+    assertEquals(PlanEvent.DeliveredSecretReplaced, plan.event());
     assertEquals(NOW.plus(H48), plan.requeueAt());
     assertEquals(Phase.Expired, plan(acme, ledger, tampered, NOW.plus(H48)).phase(), "expires as recorded");
   }
@@ -302,7 +302,7 @@ class ActivationPlannerTest {
     record(acme, d, null);
     ActivationPlan plan = plan(acme, ledger, null, NOW.plusSeconds(10));
     assertEquals(CredentialAction.ISSUE_SAME_CLIENT, plan.action());
-    assertEquals("CredentialsRedelivered", plan.event());
+    assertEquals(PlanEvent.CredentialsRedelivered, plan.event());
   }
 
   @Test
@@ -380,14 +380,14 @@ class ActivationPlannerTest {
     ActivationPlan withdrawn = plan(acme, listing, d, NOW.plusSeconds(10));
     assertEquals(Phase.Rejected, withdrawn.phase());
     assertEquals(CredentialAction.WITHDRAW, withdrawn.action());
-    assertEquals("CredentialsWithdrawn", withdrawn.event());
+    assertEquals(PlanEvent.CredentialsWithdrawn, withdrawn.event());
 
     acme.getStatus().credential.verifier = null;
     acme.getStatus().credential.deliveredTo = null;
     AppListing approved = vendorListing("ledger", "vendor-ledger", "invoices.read", "contacts.read");
     ActivationPlan restored = plan(acme, approved, null, NOW.plusSeconds(20));
     assertEquals(CredentialAction.ISSUE_SAME_CLIENT, restored.action());
-    assertEquals("Restored", restored.event());
+    assertEquals(PlanEvent.Restored, restored.event());
   }
 
   @Test

@@ -62,9 +62,9 @@ final class CredentialLoop {
     next.setStatus(outcome.status());
     activation = next;
     if (rotation.event() != null) {
-      events.add(rotation.event());
+      events.add(rotation.event().reason());
     } else if (plan.event() != null && plan.action() != CredentialAction.NONE) {
-      events.add(plan.event());
+      events.add(plan.event().reason());
     }
     Instant look = plan.requeueAt();
     if (rotation.nextLook() != null && (look == null || rotation.nextLook().isBefore(look))) {

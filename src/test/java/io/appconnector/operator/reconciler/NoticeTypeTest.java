@@ -37,7 +37,7 @@ class NoticeTypeTest {
     a.setStatus(new ActivationStatus());
     a.getStatus().phase = Phase.AwaitingConsent;
     ActivationPlan plan = new ActivationPlan(Phase.Active, "Active", List.of(), io.appconnector.operator.logic.CredentialAction.NONE,
-        List.of("invoices.read"), null, "vendor-ledger", false, null, null, null);
+        List.of("invoices.read"), null, "vendor-ledger", null, null, null, null);
     assertEquals(VendorNotice.Type.CONSENT_RENEWED, ActivationReconciler.noticeType(a, plan));
   }
 
