@@ -83,11 +83,11 @@ final class TokenExchangeDemo {
         + "; the vendor keeps exchanging throughout");
     failed += post(before).statusCode() == 200 ? 0 : 1;
     exchanges++;
-    client.resources(Activation.class).inNamespace(namespace).withName(name)
-        .edit(a -> {
-          a.getSpec().rotateSecret = a.getSpec().rotateSecret + 1;
-          return a;
-        });
+    long rotation = client.resources(Activation.class).inNamespace(namespace).withName(name).get().getSpec().rotateSecret;
+    // As kubectl patch does it: a merge patch of the one field.
+    client.resources(Activation.class).inNamespace(namespace).withName(name).patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        "{\"spec\":{\"rotateSecret\":" + (rotation + 1) + "}}");
     Map<String, String> during = io.appconnector.operator.support.Await.until("the new secret delivered",
         () -> mounted(namespace, name), m -> before.get("clientSecret").equals(m.get("previousClientSecret")));
     Activation overlapping = client.resources(Activation.class).inNamespace(namespace).withName(name).get();
