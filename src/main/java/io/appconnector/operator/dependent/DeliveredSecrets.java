@@ -40,7 +40,7 @@ public class DeliveredSecrets {
     this.ownWrites = ownWrites;
   }
 
-  /** The Secret that says {@code content} and holds {@code clientSecret}. */
+  /** The Secret that says {@code content} and holds {@code clientSecret} (none when null: a secretless client). */
   public static Secret build(String namespace, String name, Map<String, String> content, String clientSecret) {
     return build(namespace, name, content, clientSecret, null);
   }
@@ -65,7 +65,9 @@ public class DeliveredSecrets {
         data.put(key.substring(DeliveredContent.DATA.length()), base64(value));
       }
     });
-    data.put(KEY_CLIENT_SECRET, base64(clientSecret));
+    if (clientSecret != null) {
+      data.put(KEY_CLIENT_SECRET, base64(clientSecret));
+    }
     if (previousClientSecret != null) {
       data.put(DeliveredContent.KEY_PREVIOUS_CLIENT_SECRET, base64(previousClientSecret));
     }

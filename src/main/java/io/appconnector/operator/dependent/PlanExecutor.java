@@ -5,7 +5,6 @@ import io.appconnector.operator.api.v1alpha1.ActivationStatus;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Billing;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.BillingState;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Credential;
-import io.appconnector.operator.credentials.ClientCredentials;
 import io.appconnector.operator.credentials.CredentialGenerator;
 import io.appconnector.operator.credentials.SecretVerifier;
 import io.appconnector.operator.logic.ActivationPlan;
@@ -15,6 +14,8 @@ import io.appconnector.operator.logic.SecretRotation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.PreviousSecret;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec.SecretTemplate;
 import io.appconnector.operator.values.DeliveryNames;
+import io.appconnector.operator.logic.LiveCredential;
+import io.appconnector.operator.api.v1alpha1.AppListingSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.appconnector.operator.logic.DeliveredCredentials;
@@ -125,15 +126,22 @@ public class PlanExecutor {
     DeliveredCredentials deleteAfter = null;
     String secretValue = null;
     String previousValue = null;
+    boolean deliver = false;
     switch (action) {
       case ISSUE_NEW_CLIENT, ISSUE_SAME_CLIENT -> {
         boolean sameClient = action == CredentialAction.ISSUE_SAME_CLIENT && record != null;
-        boolean keepTimes = sameClient && record.verifier != null;
-        ClientCredentials credentials = sameClient
-            ? new ClientCredentials(record.clientId, generator.newSecret()) : generator.generate();
+        boolean keepTimes = sameClient && LiveCredential.live(record);
+        // A vendor that authenticates with a ServiceAccount token or its own key gets no secret at all.
+        boolean secretless = plan.clientAuthentication() != AppListingSpec.ClientAuthenticationMethod.ClientSecret;
+        String clientId = sameClient ? record.clientId : generator.newClientId();
         Credential next = new Credential();
-        next.clientId = credentials.clientId();
-        next.verifier = SecretVerifier.create(credentials.clientSecret());
+        next.clientId = clientId;
+        if (secretless) {
+          next.clientAuthentication = plan.clientAuthentication();
+        } else {
+          secretValue = generator.newSecret();
+          next.verifier = SecretVerifier.create(secretValue);
+        }
         next.revision = revision;
         next.grantedScopes = new ArrayList<>(plan.grantedScopes());
         // Every issue goes to the injective name (one at an older name is removed once this is
@@ -147,15 +155,16 @@ public class PlanExecutor {
         next.firstUsedAt = sameClient ? record.firstUsedAt : null;
         // A new secret answers any rotation asked for so far; an overlap in course ends with it.
         next.rotation = activation.getSpec().rotateSecret;
-        next.secretIssuedAt = Times.formatPrecise(now);
+        next.secretIssuedAt = secretless ? null : Times.formatPrecise(now);
         next.lastUsedAt = sameClient ? record.lastUsedAt : null;
         next.useCount = sameClient ? record.useCount : null;
         record = next;
-        secretValue = credentials.clientSecret();
+        deliver = true;
       }
       case REPAIR -> {
-        secretValue = delivered.clientSecret();
+        secretValue = record != null && LiveCredential.secretless(record) ? null : delivered.clientSecret();
         previousValue = SecretRotation.previousHeld(record, delivered);
+        deliver = true;
       }
       case WITHDRAW, EXPIRE -> {
         if (record != null) {
@@ -175,12 +184,13 @@ public class PlanExecutor {
       String fresh = rotate(activation, record, rotation, now);
       secretValue = fresh != null ? fresh : delivered.clientSecret();
       previousValue = rotation.step() == SecretRotation.Step.RETIRE ? null : delivered.clientSecret();
+      deliver = true;
     }
     if (record != null && plan.phase() == ActivationStatus.Phase.Active && record.revision == revision) {
       record.grantedScopes = plan.grantedScopes();
     }
     Delivery delivery = null;
-    if (secretValue != null) {
+    if (deliver) {
       String[] where = record.deliveredTo.split("/", 2);
       delivery = new Delivery(activation.getMetadata().getUid(), DeliveredSecrets.build(where[0], where[1],
           DeliveredContent.expected(activation, record, tokenUrl, template), secretValue, previousValue), delivered);

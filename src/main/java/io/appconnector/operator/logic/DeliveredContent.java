@@ -30,13 +30,15 @@ public final class DeliveredContent {
   public static final String KEY_PREVIOUS_CLIENT_SECRET = "previousClientSecret";
   /** Annotation during a rotation's overlap: when the previous secret stops being accepted at the latest. */
   public static final String PREVIOUS_RETIRES_AT = "appconnector.io/previous-secret-retires-at";
+  /** Only in the Secrets of secretless clients: ServiceAccountToken or PrivateKeyJWT, how to authenticate. */
+  public static final String KEY_CLIENT_AUTHENTICATION = "clientAuthentication";
 
   /** The labels, annotations and data keys the operator writes (the secret aside), and so compares. */
   public static final List<String> LABELS = List.of(MANAGED_BY, ROLE, TENANT, LISTING, ACTIVATION);
   public static final List<String> ANNOTATIONS = List.of(ACTIVATION_UID, ACTIVATION_REF, REVISION, CLIENT_ID,
       ISSUED_AT, EXPIRES_AT, ContentHash.ANNOTATION, PREVIOUS_RETIRES_AT);
   public static final List<String> DATA_KEYS = List.of(KEY_CLIENT_ID, KEY_TENANT_ID, KEY_SCOPES, KEY_TOKEN_URL,
-      KEY_EXPIRES_AT);
+      KEY_EXPIRES_AT, KEY_CLIENT_AUTHENTICATION);
 
   private DeliveredContent() {
   }
@@ -124,6 +126,9 @@ public final class DeliveredContent {
     if (record.previousSecret != null) {
       content.put(ANNOTATION + PREVIOUS_RETIRES_AT, record.previousSecret.retiresAt == null ? ""
           : record.previousSecret.retiresAt);
+    }
+    if (LiveCredential.secretless(record)) {
+      content.put(DATA + KEY_CLIENT_AUTHENTICATION, LiveCredential.method(record).name());
     }
     return content;
   }

@@ -26,7 +26,9 @@ public enum PlanEvent {
   /** A new secret for the same client ID, delivered beside the previous one (a rotation's overlap begins). */
   SecretRotated,
   /** The previous secret of a rotation stops working: the new one was used, or the grace period ended. */
-  PreviousSecretRetired;
+  PreviousSecretRetired,
+  /** The listing changed how its vendor authenticates: the same client ID is issued for the new method. */
+  ClientAuthenticationChanged;
 
   /** The Event's reason. */
   public String reason() {
