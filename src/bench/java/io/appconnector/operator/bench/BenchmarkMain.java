@@ -43,12 +43,13 @@ import java.util.stream.Collectors;
  * The benchmark harness: the operator against the real kube-apiserver and etcd of the test suite,
  * next to a baseline of a plain Fabric8 client making the same writes, in one run.
  *
- * <pre>./mvnw -q -Pbench [-Dbench.n=1000,10000] [-Dbench.scenarios=burst,restart,steady,tokens,slowtokens,expiry,compare]</pre>
+ * <pre>./mvnw -q -Pbench [-Dbench.n=1000,10000] [-Dbench.scenarios=burst,restart,steady,tokens,slowtokens,expiry,hostile,compare]</pre>
  *
  * One class per scenario: {@link Burst} (with the plain-client baseline), {@link Restart},
  * {@link Steady}, {@link Tokens} ({@code tokens} and {@code slowtokens}: the latter while 1,000
  * connections, {@code bench.tokens.slow}, hold the token port open, each sending a partial request
- * header and a byte every second), {@link Expiry}, and {@link SideBySide} ({@code compare}: the Java
+ * header and a byte every second), {@link Expiry}, {@link Hostile} ({@code hostile}: one tenant's
+ * 1,000 labelled Secrets of 1 MiB, the operator's memory, other tenants issuing and exchanging), and {@link SideBySide} ({@code compare}: the Java
  * operator, the Go controller-runtime peer and the warmed plain client, {@code bench.reps} rotated
  * repetitions). This class holds the options, the order of the scenarios, the shared measuring
  * helpers and the report.
@@ -94,6 +95,10 @@ public final class BenchmarkMain {
       d.put("bench.compare.expiry.lifetime", "30s");
       d.put("bench.compare.contenders", "java,go,plain");
       d.put("bench.compare.alt.jvm", "");
+      d.put("bench.compare.alt.java", "");
+      d.put("bench.operator.jar", "");
+      d.put("bench.hostile.secrets", "1000");
+      d.put("bench.hostile.others", "100");
       return d;
     }
 
@@ -287,6 +292,9 @@ public final class BenchmarkMain {
       }
       if (options.has("expiry")) {
         new Expiry(this).expiry(operator, admin, run, rows, watch);
+      }
+      if (options.has("hostile")) {
+        operator = new Hostile(this).hostile(operator, kubeconfig, admin, n, run, rows, watch);
       }
     } finally {
       if (operator != null) {

@@ -53,15 +53,40 @@ final class OperatorUnderTest implements AutoCloseable {
 
   static OperatorUnderTest launch(Path kubeconfig, Path log, List<String> jvmOptions, Duration startTimeout)
       throws IOException {
+    return launch(Path.of(System.getProperty("java.home")), kubeconfig, log, jvmOptions, startTimeout);
+  }
+
+  /** The operator on the JDK in {@code javaHome} (another version than the harness's, to measure it). */
+  static OperatorUnderTest launch(Path javaHome, Path kubeconfig, Path log, List<String> jvmOptions,
+      Duration startTimeout) throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(javaHome.resolve("bin").resolve("java").toString());
     command.addAll(jvmOptions);
     command.add("-Dorg.slf4j.simpleLogger.logFile=System.err");
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(classpath());
     command.add(OperatorChild.class.getName());
     command.add(kubeconfig.toString());
     return launchCommand(command, log, startTimeout);
+  }
+
+  /**
+   * The harness's class path; with {@code bench.operator.jar} set, its directories (the project's
+   * classes) replaced by that jar of them, as a CDS archive or AOT cache needs (jars only).
+   */
+  static String classpath() {
+    String jar = BenchmarkMain.Options.get("bench.operator.jar");
+    String cp = System.getProperty("java.class.path");
+    if (jar == null || jar.isEmpty()) {
+      return cp;
+    }
+    List<String> entries = new ArrayList<>(List.of(jar));
+    for (String e : cp.split(java.io.File.pathSeparator)) {
+      if (!Files.isDirectory(Path.of(e))) {
+        entries.add(e);
+      }
+    }
+    return String.join(java.io.File.pathSeparator, entries);
   }
 
   /** The Go peer ({@link PeerBuild}), built beside the harness, driven over the same protocol. */

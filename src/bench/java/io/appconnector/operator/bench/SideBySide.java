@@ -76,6 +76,7 @@ final class SideBySide {
     result.put("expiryLifetime", lifetime);
     result.put("contenders", contenders);
     result.put("altJvm", BenchmarkMain.Options.list("bench.compare.alt.jvm"));
+    result.put("altJava", BenchmarkMain.Options.get("bench.compare.alt.java"));
     Map<String, List<Map<String, Object>>> byContender = new LinkedHashMap<>();
     ALL.forEach(c -> byContender.put(c, new ArrayList<>()));
     List<List<String>> orders = new ArrayList<>();
@@ -154,6 +155,10 @@ final class SideBySide {
     List<String> jvm = new ArrayList<>(options.operatorJvm());
     if (contender.equals("java-alt")) {
       jvm.addAll(BenchmarkMain.Options.list("bench.compare.alt.jvm"));
+      String javaHome = BenchmarkMain.Options.get("bench.compare.alt.java");
+      if (!javaHome.isEmpty()) {
+        return OperatorUnderTest.launch(Path.of(javaHome), kubeconfig, log, jvm, timeout);
+      }
     }
     return OperatorUnderTest.launch(kubeconfig, log, jvm, timeout);
   }

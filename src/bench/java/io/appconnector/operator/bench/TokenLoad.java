@@ -277,7 +277,7 @@ final class TokenLoad {
     }
   }
 
-  private static HttpClient client() {
+  static HttpClient client() {
     return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   }
 

@@ -204,11 +204,7 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
     }
   }
 
-  /** Delivered Secrets reduced to what identifies them and the credentials they hold. */
-  public static LeanStore<Secret> deliveredSecrets() {
-    return new LeanStore<>(LeanStore::deliveredCopy);
-  }
-
+  /** A delivered Secret reduced to what identifies it and the credentials it holds ({@link DeliveredSecretStore}). */
   static Secret deliveredCopy(Secret secret) {
     ObjectMeta from = secret.getMetadata();
     ObjectMeta meta = identity(from);

@@ -179,7 +179,7 @@ public class ActivationReconciler implements Reconciler<Activation> {
   /** Revokes everything the activation was given, in every namespace; its finalizer is removed after. */
   private void cleanup(Activation activation, Context<Activation> context) {
     Instant now = clock.instant();
-    for (DeliveredCredentials delivered : sources.allDelivered(activation)) {
+    for (DeliveredCredentials delivered : sources.everyDelivered(activation, sources.listing(activation))) {
       executor.delete(activation, delivered);
       metrics.revoked();
     }

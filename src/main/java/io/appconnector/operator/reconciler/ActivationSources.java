@@ -1,5 +1,6 @@
 package io.appconnector.operator.reconciler;
 
+import io.appconnector.operator.cache.DeliveredSecretStore;
 import io.appconnector.operator.cache.LeanStore;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.AppListing;
@@ -39,7 +40,6 @@ import java.util.stream.Collectors;
 class ActivationSources {
   static final String BY_LISTING = "byListing";
   static final String BY_VENDOR_SECRET = "byVendorSecret";
-  static final String BY_ACTIVATION_UID = "byActivationUid";
 
   private final InformerEventSource<AppListing, Activation> listings;
   private final InformerEventSource<Secret, Activation> vendorSecrets;
@@ -50,6 +50,7 @@ class ActivationSources {
   private final InformerEventSource<io.fabric8.kubernetes.api.model.ConfigMap, Activation> feeRecords;
   private final SimpleInboundEventSource<Activation> peers = new SimpleInboundEventSource<>("peers");
   private final KubernetesClient client;
+  private final DeliveredSecretStore deliveredStore = new DeliveredSecretStore();
 
   /**
    * The reconciler finds secondaries itself (by name, namespace or its own index), never through
@@ -87,18 +88,20 @@ class ActivationSources {
             s.getMetadata().getNamespace() + "/" + s.getMetadata().getName())))
         .build(), context);
 
-    delivered = new InformerEventSource<>(cached(Secret.class, LeanStore.deliveredSecrets())
+    // Watched by label in every namespace, kept only in the namespaces listings deliver to: those
+    // named now are kept before the informer lists, one named later is loaded when first needed.
+    deliveredStore.keep(vendorNamespaces(client));
+    delivered = new InformerEventSource<>(cached(Secret.class, deliveredStore)
         .withName("delivered-credentials").withWatchAllNamespaces().withFollowControllerNamespacesChanges(false)
         .withLabelSelector(DeliveryNames.DELIVERED_SELECTOR)
         .withSecondaryToPrimaryMapper(ActivationSources::owner)
-        // A Secret the reconciler just created, changed or deleted is already accounted for.
-        .withOnAddFilter(s -> !ownWrites.isOwnWrite(s))
-        .withOnUpdateFilter((s, old) -> !ownWrites.isOwnWrite(s))
-        .withOnDeleteFilter((s, unknown) -> !ownWrites.isOwnDelete(s))
+        // A Secret the reconciler just created, changed or deleted is already accounted for (its
+        // note is consumed first); one where no listing delivers concerns no activation.
+        .withOnAddFilter(s -> !ownWrites.isOwnWrite(s) && deliveredStore.keeps(s.getMetadata().getNamespace()))
+        .withOnUpdateFilter((s, old) -> !ownWrites.isOwnWrite(s) && deliveredStore.keeps(s.getMetadata().getNamespace()))
+        .withOnDeleteFilter((s, unknown) -> !ownWrites.isOwnDelete(s)
+            && deliveredStore.keeps(s.getMetadata().getNamespace()))
         .build(), context);
-    delivered.addIndexers(Map.of(BY_ACTIVATION_UID, s -> s.getMetadata().getAnnotations() == null
-        || s.getMetadata().getAnnotations().get(DeliveryNames.ACTIVATION_UID) == null ? List.of()
-        : List.of(s.getMetadata().getAnnotations().get(DeliveryNames.ACTIVATION_UID))));
 
     trustedNetworks = new InformerEventSource<>(cached(TrustedNetwork.class, LeanStore.withoutManagedFields())
         .withName("trusted-networks")
@@ -193,7 +196,7 @@ class ActivationSources {
    */
   DeliveredCredentials delivered(Activation activation, AppListing listing) {
     String recorded = recordedLocation(activation);
-    return allDelivered(activation).stream()
+    return allDelivered(activation, listing).stream()
         .filter(d -> listing == null || d.namespace().equals(listing.getSpec().vendor.namespace))
         .min(java.util.Comparator.comparing((DeliveredCredentials d) -> d.location().equals(recorded) ? 0
             : d.name().equals(DeliveryNames.secretName(activation)) ? 1 : 2))
@@ -219,10 +222,81 @@ class ActivationSources {
         : activation.getStatus().credential.deliveredTo;
   }
 
-  /** Every Secret delivered for this activation, in any namespace. */
-  List<DeliveredCredentials> allDelivered(Activation activation) {
-    return delivered.byIndex(BY_ACTIVATION_UID, activation.getMetadata().getUid()).stream()
-        .map(DeliveredCredentials::read).filter(Objects::nonNull).toList();
+  /**
+   * Every Secret delivered for this activation that the cache holds (the listing's namespace loaded
+   * first), and the one its record names if that is in a namespace no listing names any more (read
+   * from the API server: the listing was deleted or moved before a restart).
+   */
+  List<DeliveredCredentials> allDelivered(Activation activation, AppListing listing) {
+    if (listing != null && listing.getSpec().vendor != null) {
+      deliveredStore.load(listing.getSpec().vendor.namespace,
+          (namespace, each) -> listDelivered(client.secrets().inNamespace(namespace)
+              .withLabelSelector(DeliveryNames.DELIVERED_SELECTOR), each));
+    }
+    Map<String, DeliveredCredentials> found = new java.util.LinkedHashMap<>();
+    deliveredStore.deliveredFor(activation.getMetadata().getUid()).stream().map(DeliveredCredentials::read)
+        .filter(Objects::nonNull).forEach(d -> found.put(d.location(), d));
+    String recorded = recordedLocation(activation);
+    if (recorded != null && recorded.contains("/") && !deliveredStore.keeps(recorded.split("/", 2)[0])) {
+      String[] at = recorded.split("/", 2);
+      DeliveredCredentials d = DeliveredCredentials.read(client.secrets().inNamespace(at[0]).withName(at[1]).get());
+      if (d != null && activation.getMetadata().getUid().equals(d.activationUid())) {
+        found.put(d.location(), d);
+      }
+    }
+    return List.copyOf(found.values());
+  }
+
+  /**
+   * For a deactivation: every Secret delivered for this activation in any namespace, those the
+   * cache holds and those the API server finds by the activation's labels (in a namespace a listing
+   * named before the operator last started, for example), so none outlives it.
+   */
+  List<DeliveredCredentials> everyDelivered(Activation activation, AppListing listing) {
+    Map<String, DeliveredCredentials> found = new java.util.LinkedHashMap<>();
+    allDelivered(activation, listing).forEach(d -> found.put(d.location(), d));
+    String selector = DeliveryNames.DELIVERED_SELECTOR + "," + DeliveryNames.TENANT + "="
+        + activation.getMetadata().getNamespace() + "," + DeliveryNames.ACTIVATION + "="
+        + DeliveryNames.labelValue(activation.getMetadata().getName());
+    listDelivered(client.secrets().inAnyNamespace().withLabelSelector(selector), s -> {
+      DeliveredCredentials d = DeliveredCredentials.read(s);
+      if (d != null && activation.getMetadata().getUid().equals(d.activationUid())) {
+        found.putIfAbsent(d.location(), d);
+      }
+    });
+    return List.copyOf(found.values());
+  }
+
+  /** Delivered Secrets listed in pages of {@link LeanStore#SECRET_LIST_PAGE}, as the informer lists them. */
+  private static void listDelivered(
+      io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<Secret, io.fabric8.kubernetes.api.model.SecretList, ?> secrets,
+      java.util.function.Consumer<Secret> each) {
+    String page = null;
+    do {
+      var list = secrets.list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
+          .withLimit(LeanStore.SECRET_LIST_PAGE).withContinue(page).build());
+      list.getItems().forEach(each);
+      page = list.getMetadata() == null ? null : list.getMetadata().getContinue();
+    } while (page != null && !page.isEmpty());
+  }
+
+  /** The vendor namespaces listings name now; empty if they cannot be listed (each is then loaded when needed). */
+  private static Set<String> vendorNamespaces(KubernetesClient client) {
+    try {
+      Set<String> namespaces = new java.util.HashSet<>();
+      String page = null;
+      do {
+        var list = client.resources(AppListing.class).list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
+            .withLimit(LeanStore.LIST_PAGE).withContinue(page).build());
+        list.getItems().stream()
+            .filter(l -> l.getSpec() != null && l.getSpec().vendor != null && l.getSpec().vendor.namespace != null)
+            .forEach(l -> namespaces.add(l.getSpec().vendor.namespace));
+        page = list.getMetadata() == null ? null : list.getMetadata().getContinue();
+      } while (page != null && !page.isEmpty());
+      return namespaces;
+    } catch (RuntimeException e) {
+      return Set.of();
+    }
   }
 
 

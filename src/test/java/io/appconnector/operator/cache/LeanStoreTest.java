@@ -46,7 +46,8 @@ class LeanStoreTest {
   void aDeliveredSecretIsKeptWithEverythingTheOperatorReadsAndNothingElse() {
     Secret original = delivered();
     DeliveredCredentials before = DeliveredCredentials.read(delivered());
-    LeanStore<Secret> store = LeanStore.deliveredSecrets();
+    DeliveredSecretStore store = new DeliveredSecretStore();
+    store.keep(java.util.Set.of("vendor"));
     store.put(store.getKey(original), original);
     Secret kept = store.get("vendor/appconnector-t-ledger");
 
@@ -67,7 +68,8 @@ class LeanStoreTest {
   void aDeliveredSecretWithAHugeValueIsKeptSmallAndNoLongerAgreesWithItsRecord() {
     Secret bloated = new io.fabric8.kubernetes.api.model.SecretBuilder(delivered()).addToData(DeliveredSecrets.KEY_SCOPES,
         b64("x".repeat(1 << 20))).addToData("extra", b64("y".repeat(1 << 20))).build();
-    LeanStore<Secret> store = LeanStore.deliveredSecrets();
+    DeliveredSecretStore store = new DeliveredSecretStore();
+    store.keep(java.util.Set.of("vendor"));
     store.put(store.getKey(bloated), bloated);
     Secret kept = store.get("vendor/appconnector-t-ledger");
     int size = kept.getData().values().stream().mapToInt(String::length).sum();

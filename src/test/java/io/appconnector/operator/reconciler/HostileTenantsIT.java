@@ -340,10 +340,131 @@ class HostileTenantsIT extends OperatorScenarios {
     assertWorking(other);
     long grown = usedHeapAfterGc() - heapBefore;
     long created = (long) count * (1 << 20);
+    assertFalse(cachedSecrets("delivered-credentials").containsKey(tenant),
+        "no look-alike in the tenant's namespace is held");
+    List<Secret> vendorCredentials = cachedSecrets("vendor-credentials").get(tenant);
+    assertTrue(vendorCredentials.size() >= count / 2, "the tenant's vendor-credential Secrets are cached");
+    assertTrue(vendorCredentials.stream().allMatch(s -> s.getData().values().stream().allMatch(v -> v.length() <= 4)),
+        "as key names only");
     System.out.printf("RELIABILITY hostile-secrets: %d labelled Secrets of 1 MiB (%d MiB; half vendor-credential, "
         + "half look-alike delivered) created by one tenant; operator heap after GC grew %d KiB; another tenant's "
         + "activation went Active%n", count, created >> 20, grown >> 10);
     assertTrue(grown < created / 3, "heap grew " + (grown >> 20) + " MiB for " + (created >> 20) + " MiB of Secrets");
+  }
+
+  /** What the operator's informer of {@code name} caches, by namespace (its own cache, read in place). */
+  java.util.Map<String, List<Secret>> cachedSecrets(String name) {
+    for (io.javaoperatorsdk.operator.RegisteredController<?> rc : operator.getRegisteredControllers()) {
+      if (rc.getConfiguration().getResourceClass() == Activation.class) {
+        var source = ((io.javaoperatorsdk.operator.processing.Controller<?>) rc).getEventSourceManager()
+            .getEventSourceFor(Secret.class, name);
+        return ((io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<Secret, ?>) source)
+            .list().collect(java.util.stream.Collectors.groupingBy(s -> s.getMetadata().getNamespace()));
+      }
+    }
+    throw new IllegalStateException("no activation controller");
+  }
+
+  /** A Secret labelled and annotated as the operator labels one it delivers, with a secret of the author's choosing. */
+  static Secret lookalike(String namespace, String name, String activationUid, String clientId) {
+    return new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(name)
+        .addToLabels(DeliveryNames.MANAGED_BY, DeliveryNames.OPERATOR)
+        .addToLabels(DeliveryNames.ROLE, DeliveryNames.ROLE_DELIVERED)
+        .addToAnnotations(DeliveryNames.ACTIVATION_UID, activationUid).endMetadata()
+        .addToData("clientId", b64(clientId)).addToData("clientSecret", b64("chosen-" + clientId)).build();
+  }
+
+  String newNamespace(String prefix) {
+    String ns = prefix + "-" + suffix;
+    client().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    return ns;
+  }
+
+  /** The operator's cache of delivered Secrets in {@code ns} holds what the API server does (names, resourceVersions). */
+  void awaitCacheAgrees(String ns) {
+    Await.until("the operator's cache of " + ns + " agrees with the API server", () -> {
+      var server = client().secrets().inNamespace(ns).withLabelSelector(DeliveryNames.DELIVERED_SELECTOR).list()
+          .getItems().stream().collect(java.util.stream.Collectors.toMap(x -> x.getMetadata().getName(),
+              x -> x.getMetadata().getResourceVersion()));
+      var cached = cachedSecrets("delivered-credentials").getOrDefault(ns, List.of()).stream()
+          .collect(java.util.stream.Collectors.toMap(x -> x.getMetadata().getName(),
+              x -> x.getMetadata().getResourceVersion()));
+      return server.equals(cached) ? server : null;
+    }, Objects::nonNull);
+  }
+
+  @Test
+  void deliveredSecretsAreCachedOnlyWhereListingsDeliverAndNoneIsMissedWhenAListingNamesANewNamespace() {
+    // The tenant labels Secrets in its own namespace like delivered ones.
+    for (int i = 0; i < 5; i++) {
+      tenantAdmin.resource(lookalike(tenant, "fake" + i, "u" + i, "c" + i)).create();
+    }
+    // Before any listing names it, a vendor puts a Secret claiming to be the activation's at its
+    // delivery name, and one of its own.
+    String early = newNamespace("early");
+    KubernetesClient earlyAdmin = NamespaceAdmins.adminOf(client(), early);
+    Activation planned = create(activation(tenant, "ledger", "ledger-" + suffix, "invoices.read"));
+    Await.until("the activation waits for its listing", () -> get(tenant, "ledger"),
+        x -> x.getStatus() != null && "ListingNotFound".equals(readyReason(x)));
+    earlyAdmin.resource(lookalike(early, DeliveryNames.secretName(planned), planned.getMetadata().getUid(), "forged"))
+        .create();
+    earlyAdmin.resource(lookalike(early, "its-own", "v1", "its-own")).create();
+    // A new listing names that namespace: what is already there is seen, and what happens there next.
+    AppListing l = listing(vendorListing("ledger", early, "invoices.read"));
+    awaitPhase(tenant, "ledger", Phase.Active);
+    DeliveredCredentials first = Await.until("the claimed Secret replaced from the record", () -> {
+      Activation a = get(tenant, "ledger");
+      DeliveredCredentials d = a.getStatus().credential == null ? null : deliveredAt(a.getStatus().credential.deliveredTo);
+      return d != null && d.clientId().equals(a.getStatus().credential.clientId) ? d : null;
+    }, Objects::nonNull);
+    assertNotEquals("forged", first.clientId());
+    assertWorking(planned);
+    awaitCacheAgrees(early);
+    earlyAdmin.secrets().inNamespace(early).withName(first.name()).delete();
+    Await.until("re-delivered after the vendor deleted it", () -> deliveredAt(first.location()), Objects::nonNull);
+    assertWorking(planned);
+    awaitCacheAgrees(early);
+
+    // The listing moves to another namespace no listing named before, where the vendor has a Secret.
+    String moved = newNamespace("moved");
+    KubernetesClient movedAdmin = NamespaceAdmins.adminOf(client(), moved);
+    movedAdmin.resource(lookalike(moved, "its-own", "v2", "its-own")).create();
+    io.appconnector.operator.support.Resources.editListing(client(), l.getMetadata().getName(), x -> {
+      x.getSpec().vendor.namespace = moved;
+      return x;
+    });
+    DeliveredCredentials there = Await.until("delivered in the new namespace", () -> {
+      Activation a = get(tenant, "ledger");
+      String at = a.getStatus().credential == null ? null : a.getStatus().credential.deliveredTo;
+      return at != null && at.startsWith(moved + "/") && a.getStatus().phase == Phase.Active ? deliveredAt(at) : null;
+    }, Objects::nonNull);
+    assertWorking(planned);
+    awaitCacheAgrees(moved);
+    movedAdmin.secrets().inNamespace(moved).withName(there.name()).edit(s -> new SecretBuilder(s)
+        .addToData("clientSecret", b64("chosen-by-the-vendor")).build());
+    Await.until("repaired after the vendor edited it", () -> deliveredAt(there.location()),
+        d -> d != null && !"chosen-by-the-vendor".equals(d.clientSecret()));
+    assertWorking(planned);
+    awaitCacheAgrees(moved);
+    assertFalse(cachedSecrets("delivered-credentials").containsKey(tenant), "the tenant's look-alikes are not held");
+
+    // A restarted operator keeps the namespaces listings name from its first list on.
+    restartOperator();
+    movedAdmin.secrets().inNamespace(moved).withName(there.name()).delete();
+    Await.until("re-delivered after a restart", () -> deliveredAt(there.location()), Objects::nonNull);
+    assertWorking(planned);
+    awaitCacheAgrees(moved);
+    var cached = cachedSecrets("delivered-credentials");
+    assertFalse(cached.containsKey(tenant), "the tenant's look-alikes are not held: " + cached.keySet());
+    assertFalse(cached.containsKey(early), "nor a namespace no listing names any more: " + cached.keySet());
+
+    // Deactivated: nothing delivered for it is left, also where the listing delivered before the restart.
+    client().resources(Activation.class).inNamespace(tenant).withName("ledger").delete();
+    Await.until("gone", () -> get(tenant, "ledger"), Objects::isNull);
+    for (String ns : List.of(early, moved)) {
+      assertEquals(List.of("its-own"), client().secrets().inNamespace(ns).withLabelSelector(DeliveryNames.DELIVERED_SELECTOR)
+          .list().getItems().stream().map(x -> x.getMetadata().getName()).toList(), "left in " + ns);
+    }
   }
 
   /** A Secret of 1 MiB, the most one may hold: a vendor-credential one, or one labelled like a delivered one. */
