@@ -73,7 +73,7 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
   }
 
   /** The annotation {@code kubectl apply} keeps a copy of the whole manifest in. */
-  public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+  public static final String LAST_APPLIED = DeliveryNames.LAST_APPLIED;
 
   static void leanMetadata(ObjectMeta meta) {
     meta.setManagedFields(null);

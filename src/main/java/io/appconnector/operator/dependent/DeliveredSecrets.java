@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -82,13 +81,16 @@ public class DeliveredSecrets {
    */
   public DeliveredCredentials deliver(String activationUid, Secret desired) {
     String where = desired.getMetadata().getNamespace() + "/" + desired.getMetadata().getName();
+    Secret created;
     try {
-      return DeliveredCredentials.read(ownWrites.write(desired, () -> client.secrets().resource(desired).create()));
+      created = CreateOrAdopt.createUnlessExists(
+          () -> ownWrites.write(desired, () -> client.secrets().resource(desired).create()));
     } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-        throw new KubernetesClientException("creating the delivered Secret " + where + " failed: HTTP " + e.getCode(),
-            e.getCode(), null);
-      }
+      throw new KubernetesClientException("creating the delivered Secret " + where + " failed: HTTP " + e.getCode(),
+          e.getCode(), null);
+    }
+    if (created != null) {
+      return DeliveredCredentials.read(created);
     }
     Secret existing = client.secrets().inNamespace(desired.getMetadata().getNamespace())
         .withName(desired.getMetadata().getName()).get();

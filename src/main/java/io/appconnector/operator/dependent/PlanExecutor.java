@@ -14,6 +14,7 @@ import io.appconnector.operator.logic.SecretRotation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.PreviousSecret;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec.SecretTemplate;
 import io.appconnector.operator.values.DeliveryNames;
+import io.appconnector.operator.values.NamespacedName;
 import io.appconnector.operator.logic.LiveCredential;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -146,7 +147,7 @@ public class PlanExecutor {
         next.grantedScopes = new ArrayList<>(plan.grantedScopes());
         // Every issue goes to the injective name (one at an older name is removed once this is
         // written); a repair rewrites the Secret where the record says.
-        next.deliveredTo = plan.vendorNamespace() + "/" + DeliveryNames.secretName(activation);
+        next.deliveredTo = new NamespacedName(plan.vendorNamespace(), DeliveryNames.secretName(activation)).toString();
         // Re-delivering the same pair never moves its expiry: it stays as recorded.
         next.issuedAt = keepTimes ? record.issuedAt : Times.formatPrecise(now);
         // Used credentials keep their recorded expiry (the plan's next look is then an idle deadline).
@@ -191,8 +192,8 @@ public class PlanExecutor {
     }
     Delivery delivery = null;
     if (deliver) {
-      String[] where = record.deliveredTo.split("/", 2);
-      delivery = new Delivery(activation.getMetadata().getUid(), DeliveredSecrets.build(where[0], where[1],
+      NamespacedName where = NamespacedName.parse(record.deliveredTo);
+      delivery = new Delivery(activation.getMetadata().getUid(), DeliveredSecrets.build(where.namespace(), where.name(),
           DeliveredContent.expected(activation, record, tokenUrl, template), secretValue, previousValue), delivered);
     }
     ActivationStatus status = plan.status(activation, record, now);

@@ -2,6 +2,7 @@ package io.appconnector.operator.logic;
 
 import static io.appconnector.operator.values.DeliveryNames.*;
 
+import io.appconnector.operator.values.NamespacedName;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Credential;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec.SecretTemplate;
@@ -111,7 +112,7 @@ public final class DeliveredContent {
     content.put(LABEL + LISTING, labelValue(activation.getSpec().listing));
     content.put(LABEL + ACTIVATION, labelValue(activation.getMetadata().getName()));
     content.put(ANNOTATION + ACTIVATION_UID, activation.getMetadata().getUid());
-    content.put(ANNOTATION + ACTIVATION_REF, tenant + "/" + activation.getMetadata().getName());
+    content.put(ANNOTATION + ACTIVATION_REF, NamespacedName.ref(activation));
     content.put(ANNOTATION + REVISION, Long.toString(record.revision == null ? 0 : record.revision));
     content.put(ANNOTATION + CLIENT_ID, record.clientId);
     content.put(ANNOTATION + ISSUED_AT, record.issuedAt == null ? "" : record.issuedAt);

@@ -7,6 +7,7 @@ import static io.appconnector.operator.values.DeliveryNames.REVISION;
 import static io.appconnector.operator.values.DeliveryNames.ROLE;
 import static io.appconnector.operator.values.DeliveryNames.ROLE_DELIVERED;
 
+import io.appconnector.operator.values.NamespacedName;
 import io.appconnector.operator.values.Times;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -118,7 +119,7 @@ public record DeliveredCredentials(String namespace, String name, String activat
   private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
   public String location() {
-    return namespace + "/" + name;
+    return new NamespacedName(namespace, name).toString();
   }
 
   @Override

@@ -11,7 +11,7 @@ import io.appconnector.operator.logic.IdleExpiry;
 import io.appconnector.operator.logic.SecretRotation;
 import io.appconnector.operator.logic.LiveCredential;
 import io.appconnector.operator.values.GoDuration;
-import io.appconnector.operator.values.Times;
+import io.appconnector.operator.logic.UnusedCredentials;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -160,9 +160,7 @@ public final class ExchangeRules {
     if (activation.getMetadata().getDeletionTimestamp() != null) {
       return Refusal.DEACTIVATED;
     }
-    Instant expiresAt = Times.parse(credential.expiresAt);
-    if (credential.expiredAt != null
-        || (credential.firstUsedAt == null && expiresAt != null && !now.isBefore(expiresAt))) {
+    if (credential.expiredAt != null || UnusedCredentials.pastDeadline(credential, now)) {
       return Refusal.EXPIRED;
     }
     if (activation.getSpec().suspended || activation.getStatus().phase == Phase.Suspended) {

@@ -107,7 +107,7 @@ public class TokenEndpoint {
       }
       refusals.refused(refused != null ? refused : clientId, e.reason());
       return HttpReplies.error(e);
-    } catch (KubernetesClientException | IllegalStateException e) {
+    } catch (KubernetesClientException | RetryLater e) {
       log.warn("a token exchange could not finish: {}", e.getMessage());
       outcomes.accept("temporarily_unavailable");
       return HttpReplies.error(OAuthError.temporarilyUnavailable());
