@@ -40,7 +40,7 @@ public class DeliveredSecrets {
     this.ownWrites = ownWrites;
   }
 
-  /** The Secret that says {@code content} and holds {@code clientSecret}. */
+  /** The Secret that says {@code content} and holds {@code clientSecret} (none when null: a secretless client). */
   public static Secret build(String namespace, String name, Map<String, String> content, String clientSecret) {
     Map<String, String> labels = new LinkedHashMap<>();
     Map<String, String> annotations = new LinkedHashMap<>();
@@ -55,7 +55,9 @@ public class DeliveredSecrets {
         data.put(key.substring(DeliveredContent.DATA.length()), base64(value));
       }
     });
-    data.put(KEY_CLIENT_SECRET, base64(clientSecret));
+    if (clientSecret != null) {
+      data.put(KEY_CLIENT_SECRET, base64(clientSecret));
+    }
     return new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(name).withLabels(labels)
         .withAnnotations(annotations).endMetadata().withType("Opaque").withData(data).build();
   }

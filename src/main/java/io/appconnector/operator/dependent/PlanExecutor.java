@@ -5,13 +5,14 @@ import io.appconnector.operator.api.v1alpha1.ActivationStatus;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Billing;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.BillingState;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Credential;
-import io.appconnector.operator.credentials.ClientCredentials;
 import io.appconnector.operator.credentials.CredentialGenerator;
 import io.appconnector.operator.credentials.SecretVerifier;
 import io.appconnector.operator.logic.ActivationPlan;
 import io.appconnector.operator.logic.CredentialAction;
 import io.appconnector.operator.logic.DeliveredContent;
 import io.appconnector.operator.values.DeliveryNames;
+import io.appconnector.operator.logic.LiveCredential;
+import io.appconnector.operator.api.v1alpha1.AppListingSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.appconnector.operator.logic.DeliveredCredentials;
@@ -110,15 +111,22 @@ public class PlanExecutor {
     long revision = activation.getSpec().revision;
     DeliveredCredentials deleteAfter = null;
     String secretValue = null;
+    boolean deliver = false;
     switch (plan.action()) {
       case ISSUE_NEW_CLIENT, ISSUE_SAME_CLIENT -> {
         boolean sameClient = plan.action() == CredentialAction.ISSUE_SAME_CLIENT && record != null;
-        boolean keepTimes = sameClient && record.verifier != null;
-        ClientCredentials credentials = sameClient
-            ? new ClientCredentials(record.clientId, generator.newSecret()) : generator.generate();
+        boolean keepTimes = sameClient && LiveCredential.live(record);
+        // A vendor that authenticates with a ServiceAccount token or its own key gets no secret at all.
+        boolean secretless = plan.clientAuthentication() != AppListingSpec.ClientAuthenticationMethod.ClientSecret;
+        String clientId = sameClient ? record.clientId : generator.newClientId();
         Credential next = new Credential();
-        next.clientId = credentials.clientId();
-        next.verifier = SecretVerifier.create(credentials.clientSecret());
+        next.clientId = clientId;
+        if (secretless) {
+          next.clientAuthentication = plan.clientAuthentication();
+        } else {
+          secretValue = generator.newSecret();
+          next.verifier = SecretVerifier.create(secretValue);
+        }
         next.revision = revision;
         next.grantedScopes = new ArrayList<>(plan.grantedScopes());
         // Every issue goes to the injective name (one at an older name is removed once this is
@@ -130,9 +138,12 @@ public class PlanExecutor {
             ? (record == null ? null : record.expiresAt) : Times.formatPrecise(plan.requeueAt());
         next.firstUsedAt = sameClient ? record.firstUsedAt : null;
         record = next;
-        secretValue = credentials.clientSecret();
+        deliver = true;
       }
-      case REPAIR -> secretValue = delivered.clientSecret();
+      case REPAIR -> {
+        secretValue = record != null && LiveCredential.secretless(record) ? null : delivered.clientSecret();
+        deliver = true;
+      }
       case WITHDRAW, EXPIRE -> {
         if (record != null) {
           record.verifier = null;
@@ -150,7 +161,7 @@ public class PlanExecutor {
       record.grantedScopes = plan.grantedScopes();
     }
     Delivery delivery = null;
-    if (secretValue != null) {
+    if (deliver) {
       String[] where = record.deliveredTo.split("/", 2);
       delivery = new Delivery(activation.getMetadata().getUid(), DeliveredSecrets.build(where[0], where[1],
           DeliveredContent.expected(activation, record, tokenUrl), secretValue), delivered);

@@ -6,6 +6,7 @@ import io.appconnector.operator.api.v1alpha1.ActivationStatus.Billing;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.BillingState;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Credential;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
+import io.appconnector.operator.api.v1alpha1.AppListingSpec.ClientAuthenticationMethod;
 import io.appconnector.operator.values.Conditions;
 import io.appconnector.operator.values.Times;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -27,10 +28,24 @@ import java.util.Objects;
  * @param event what is worth an Event, or null for nothing beyond a change of phase
  * @param billing the billing status (without the fee record's name, which the writer fills in), or null
  * @param networkPolicy the NetworkPolicy that should exist for this activation, or null for none
+ * @param clientAuthentication how the vendor authenticates; issuing generates a secret only for ClientSecret
  */
 public record ActivationPlan(Phase phase, String message, List<Condition> conditions, CredentialAction action,
     List<String> grantedScopes, Duration lifetime, String vendorNamespace, Instant requeueAt,
-    PlanEvent event, Billing billing, NetworkPolicy networkPolicy) {
+    PlanEvent event, Billing billing, NetworkPolicy networkPolicy, ClientAuthenticationMethod clientAuthentication) {
+
+  public ActivationPlan(Phase phase, String message, List<Condition> conditions, CredentialAction action,
+      List<String> grantedScopes, Duration lifetime, String vendorNamespace, Instant requeueAt, PlanEvent event,
+      Billing billing, NetworkPolicy networkPolicy) {
+    this(phase, message, conditions, action, grantedScopes, lifetime, vendorNamespace, requeueAt, event, billing,
+        networkPolicy, ClientAuthenticationMethod.ClientSecret);
+  }
+
+  /** This plan for a listing whose vendor authenticates by {@code method}. */
+  ActivationPlan withClientAuthentication(ClientAuthenticationMethod method) {
+    return new ActivationPlan(phase, message, conditions, action, grantedScopes, lifetime, vendorNamespace, requeueAt,
+        event, billing, networkPolicy, method);
+  }
 
   /** A gate blocked: nothing is issued; credentials held are withdrawn when {@code withdraw}. */
   static ActivationPlan blocked(Gate gate, List<Condition> conditions, boolean withdraw, String vendorNamespace,
@@ -56,13 +71,13 @@ public record ActivationPlan(Phase phase, String message, List<Condition> condit
   /** This plan with the trusted-network fence's words and policy. */
   ActivationPlan fenced(String message, List<Condition> conditions, NetworkPolicy policy) {
     return new ActivationPlan(phase, message, conditions, action, grantedScopes, lifetime, vendorNamespace, requeueAt,
-        event, billing, policy);
+        event, billing, policy, clientAuthentication);
   }
 
   /** This plan with its billing status. */
   ActivationPlan billed(Billing billing) {
     return new ActivationPlan(phase, message, conditions, action, grantedScopes, lifetime, vendorNamespace, requeueAt,
-        event, billing, networkPolicy);
+        event, billing, networkPolicy, clientAuthentication);
   }
 
   public boolean ready() {
@@ -75,7 +90,8 @@ public record ActivationPlan(Phase phase, String message, List<Condition> condit
    */
   public boolean revokesOrReplaces() {
     return action == CredentialAction.EXPIRE || action == CredentialAction.REPAIR
-        || event == PlanEvent.DeliveredSecretReplaced || event == PlanEvent.CredentialsRedelivered;
+        || event == PlanEvent.DeliveredSecretReplaced || event == PlanEvent.CredentialsRedelivered
+        || event == PlanEvent.ClientAuthenticationChanged;
   }
 
   /**

@@ -99,7 +99,8 @@ public final class ActivationPlanner {
     if (listing.developedBy == AppListingSpec.Party.Platform) {
       return platformBuilt(activation, conditions, granted);
     }
-    return vendorBuilt(in, listing, conditions, granted);
+    return vendorBuilt(in, listing, conditions, granted)
+        .withClientAuthentication(listing.clientAuthenticationMethod());
   }
 
   private static ActivationPlan platformBuilt(Activation activation, List<Condition> conditions, List<String> granted) {
@@ -133,7 +134,7 @@ public final class ActivationPlanner {
           in.delivered() == null ? CredentialAction.NONE : CredentialAction.EXPIRE, granted, lifetime, vendorNs, null, null);
     }
     if (activation.getSpec().suspended) {
-      boolean holding = in.delivered() != null || (record != null && record.verifier != null);
+      boolean holding = in.delivered() != null || (record != null && LiveCredential.live(record));
       String message = "Suspended: the delivered Secret is withdrawn and tokens are refused. Set spec.suspended: false to "
           + "restore access with the same client ID.";
       return vendorPlan(Phase.Suspended, message, PlanEvent.Suspended.reason(), false, conditions,
@@ -144,7 +145,9 @@ public final class ActivationPlanner {
     Instant issuedAt = record == null ? null : Times.parse(record.issuedAt);
     Instant expiresAt = record == null ? null : Times.parse(record.expiresAt);
     boolean used = record != null && record.firstUsedAt != null;
-    boolean holding = record != null && record.clientId != null && record.verifier != null;
+    boolean holding = record != null && record.clientId != null && LiveCredential.live(record);
+    // A listing that changed how its vendor authenticates: the same client ID, issued for the new method.
+    boolean methodChanged = holding && LiveCredential.method(record) != listing.clientAuthenticationMethod();
     if (holding && UnusedCredentials.pastDeadline(record, now)) {
       // The same words as once expiredAt is recorded, so the next reconcile has nothing to write.
       String message = "Expired: the credentials were not used within " + lifetimeText
@@ -157,15 +160,19 @@ public final class ActivationPlanner {
     PlanEvent event;
     List<String> differences = List.of();
     if (holding && delivered != null) {
-      boolean secretHolds = delivered.clientSecret() != null
-          && SecretVerifier.matches(record.verifier, delivered.clientSecret());
+      // A secretless client's Secret must hold no secret at all; anyone's added one is removed.
+      boolean secretHolds = LiveCredential.secretless(record) ? delivered.clientSecret() == null
+          : delivered.clientSecret() != null && SecretVerifier.matches(record.verifier, delivered.clientSecret());
       Credential expectedRecord = io.fabric8.kubernetes.client.utils.Serialization.clone(record);
       expectedRecord.grantedScopes = granted;
       java.util.Map<String, String> expected = DeliveredContent.expected(activation, expectedRecord, in.tokenUrl());
       boolean agrees = delivered.location().equals(record.deliveredTo)
           && DeliveredContent.agrees(expected, delivered.content());
       differences = DeliveredContent.differences(expected, delivered.content());
-      if (!secretHolds) {
+      if (methodChanged) {
+        action = CredentialAction.ISSUE_SAME_CLIENT;
+        event = PlanEvent.ClientAuthenticationChanged;
+      } else if (!secretHolds) {
         // The secret cannot be restored (only its verifier is kept): the same client ID gets a fresh
         // secret, with the recorded expiry, never a later one.
         action = CredentialAction.ISSUE_SAME_CLIENT;
@@ -235,7 +242,7 @@ public final class ActivationPlanner {
     // while the activation is not Active. Suspension, and a listing deleted, Retired or no longer
     // offered to the tenant, withdraw them (the client ID stays, so approval again restores access).
     Credential record = currentRecord(in.activation().getStatus(), in.activation().getSpec().revision);
-    boolean holding = in.delivered() != null || (record != null && record.verifier != null);
+    boolean holding = in.delivered() != null || (record != null && LiveCredential.live(record));
     boolean withdraw = holding && (in.activation().getSpec().suspended || WITHDRAWING.contains(gate.reason()));
     return ActivationPlan.blocked(gate, conditions, withdraw,
         in.listing() == null ? null : in.listing().getSpec().vendor.namespace,

@@ -25,13 +25,15 @@ public final class DeliveredContent {
   public static final String KEY_SCOPES = "scopes";
   public static final String KEY_TOKEN_URL = "tokenUrl";
   public static final String KEY_EXPIRES_AT = "expiresAt";
+  /** Only in the Secrets of secretless clients: ServiceAccountToken or PrivateKeyJWT, how to authenticate. */
+  public static final String KEY_CLIENT_AUTHENTICATION = "clientAuthentication";
 
   /** The labels, annotations and data keys the operator writes (the secret aside), and so compares. */
   public static final List<String> LABELS = List.of(MANAGED_BY, ROLE, TENANT, LISTING, ACTIVATION);
   public static final List<String> ANNOTATIONS = List.of(ACTIVATION_UID, ACTIVATION_REF, REVISION, CLIENT_ID,
       ISSUED_AT, EXPIRES_AT);
   public static final List<String> DATA_KEYS = List.of(KEY_CLIENT_ID, KEY_TENANT_ID, KEY_SCOPES, KEY_TOKEN_URL,
-      KEY_EXPIRES_AT);
+      KEY_EXPIRES_AT, KEY_CLIENT_AUTHENTICATION);
 
   private DeliveredContent() {
   }
@@ -63,6 +65,9 @@ public final class DeliveredContent {
       content.put(DATA + KEY_TOKEN_URL, tokenUrl);
     }
     content.put(DATA + KEY_EXPIRES_AT, expiresAt);
+    if (LiveCredential.secretless(record)) {
+      content.put(DATA + KEY_CLIENT_AUTHENTICATION, LiveCredential.method(record).name());
+    }
     return content;
   }
 

@@ -20,7 +20,9 @@ public enum PlanEvent {
   /** The tenant suspended the activation: the delivered Secret is withdrawn. */
   Suspended,
   /** The listing was deleted, Retired or is no longer offered to the tenant: the delivered Secret is withdrawn. */
-  CredentialsWithdrawn;
+  CredentialsWithdrawn,
+  /** The listing changed how its vendor authenticates: the same client ID is issued for the new method. */
+  ClientAuthenticationChanged;
 
   /** The Event's reason. */
   public String reason() {

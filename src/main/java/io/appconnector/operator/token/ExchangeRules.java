@@ -7,6 +7,7 @@ import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
 import io.appconnector.operator.credentials.SecretVerifier;
+import io.appconnector.operator.logic.LiveCredential;
 import io.appconnector.operator.values.GoDuration;
 import io.appconnector.operator.values.Times;
 import java.time.Duration;
@@ -31,7 +32,20 @@ public final class ExchangeRules {
 
   public enum Refusal {
     UNKNOWN_CLIENT, WRONG_SECRET, DEACTIVATED, SUSPENDED, WITHDRAWN, REVISION_MISMATCH, NOT_ACTIVE, EXPIRED, NO_LISTING,
-    UNTRUSTED_SOURCE
+    UNTRUSTED_SOURCE,
+    /** The client authenticated in another way than its listing says (a secret for a secretless client, or the reverse). */
+    WRONG_METHOD,
+    /** The client assertion did not prove the client; the verdict's detail says why. */
+    ASSERTION_REFUSED
+  }
+
+  /**
+   * Checks a client assertion for an activation that could otherwise be granted: null when it proves
+   * the client, else the reason for the log. Only asked once everything else allows the exchange.
+   */
+  @FunctionalInterface
+  public interface AssertionCheck {
+    String refusal(Activation activation, AppListing listing);
   }
 
   /** What an allowed exchange grants. {@code firstUseRecorded} says whether first use still needs recording. */
@@ -39,8 +53,12 @@ public final class ExchangeRules {
       Duration tokenLifetime, boolean firstUseRecorded) {
   }
 
-  /** Either a grant or a refusal. */
-  public record Verdict(Grant grant, Refusal refusal) {
+  /** Either a grant or a refusal; {@code detail} says more about an assertion refused. */
+  public record Verdict(Grant grant, Refusal refusal, String detail) {
+    public Verdict(Grant grant, Refusal refusal) {
+      this(grant, refusal, null);
+    }
+
     static Verdict refused(Refusal why) {
       return new Verdict(null, why);
     }
@@ -69,10 +87,47 @@ public final class ExchangeRules {
     if (credential.verifier != null && !secretMatches) {
       return Verdict.refused(Refusal.WRONG_SECRET);
     }
+    if (LiveCredential.secretless(credential)) {
+      return Verdict.refused(Refusal.WRONG_METHOD);
+    }
     Refusal unusable = unusable(activation, now);
     if (unusable != null || !secretMatches) {
       return Verdict.refused(unusable != null ? unusable : Refusal.WRONG_SECRET);
     }
+    return granted(clientId, credential, activation, listing, trustedNetworks, source, defaultTokenLifetime);
+  }
+
+  /**
+   * For a client that presents an RFC 7523 assertion: the same rules, with the assertion checked
+   * last, so an unknown, withdrawn, suspended or fenced-off client costs no verification (and no
+   * call to the API server). The client's record and its listing must both name the same
+   * secretless method.
+   */
+  public static Verdict decideAsserted(String clientId, Activation activation, AppListing listing,
+      Collection<TrustedNetwork> trustedNetworks, byte[] source, Instant now, Duration defaultTokenLifetime,
+      AssertionCheck check) {
+    Credential credential = credential(activation, clientId);
+    if (credential == null) {
+      return Verdict.refused(Refusal.UNKNOWN_CLIENT);
+    }
+    Refusal unusable = unusable(activation, now);
+    if (unusable != null) {
+      return Verdict.refused(unusable);
+    }
+    if (!LiveCredential.secretless(credential) || listing == null || listing.getSpec() == null
+        || LiveCredential.method(credential) != listing.getSpec().clientAuthenticationMethod()) {
+      return Verdict.refused(listing == null || listing.getSpec() == null ? Refusal.NO_LISTING : Refusal.WRONG_METHOD);
+    }
+    Verdict verdict = granted(clientId, credential, activation, listing, trustedNetworks, source, defaultTokenLifetime);
+    if (!verdict.allowed()) {
+      return verdict;
+    }
+    String refused = check.refusal(activation, listing);
+    return refused == null ? verdict : new Verdict(null, Refusal.ASSERTION_REFUSED, refused);
+  }
+
+  private static Verdict granted(String clientId, Credential credential, Activation activation, AppListing listing,
+      Collection<TrustedNetwork> trustedNetworks, byte[] source, Duration defaultTokenLifetime) {
     if (listing == null || listing.getSpec() == null) {
       return Verdict.refused(Refusal.NO_LISTING);
     }
@@ -104,7 +159,7 @@ public final class ExchangeRules {
     if (activation.getSpec().suspended || activation.getStatus().phase == Phase.Suspended) {
       return Refusal.SUSPENDED;
     }
-    if (credential.verifier == null) {
+    if (!LiveCredential.live(credential)) {
       return Refusal.WITHDRAWN;
     }
     if (credential.revision == null || credential.revision != activation.getSpec().revision) {

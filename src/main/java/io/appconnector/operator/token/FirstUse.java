@@ -2,6 +2,7 @@ package io.appconnector.operator.token;
 
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Credential;
+import io.appconnector.operator.logic.LiveCredential;
 import io.appconnector.operator.values.Times;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -37,7 +38,7 @@ public final class FirstUse {
         return Result.ALREADY_RECORDED;
       }
       Instant expiresAt = Times.parse(credential.expiresAt);
-      if (credential.verifier == null || credential.expiredAt != null || (expiresAt != null && !at.isBefore(expiresAt))) {
+      if (!LiveCredential.live(credential) || credential.expiredAt != null || (expiresAt != null && !at.isBefore(expiresAt))) {
         return Result.NOT_USABLE;
       }
       credential.firstUsedAt = Times.formatPrecise(at);

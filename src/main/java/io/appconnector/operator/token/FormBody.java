@@ -20,7 +20,8 @@ public final class FormBody {
   /** More parameters than any request needs; the decoder stops there. */
   static final int MAX_PARAMETERS = 64;
   private static final Set<String> KNOWN =
-      Set.of("grant_type", "scope", "client_id", "client_secret", "token", "token_type_hint");
+      Set.of("grant_type", "scope", "client_id", "client_secret", "token", "token_type_hint",
+      "client_assertion", "client_assertion_type");
 
   private FormBody() {
   }

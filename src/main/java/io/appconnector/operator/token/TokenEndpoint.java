@@ -38,10 +38,20 @@ public class TokenEndpoint {
   private final Duration defaultTokenLifetime;
   private final Consumer<String> outcomes;
   private final AtomicLong firstUsesRecorded = new AtomicLong();
+  private final ClientAuthenticators authenticators;
 
   public TokenEndpoint(KubernetesClient client, ClientDirectory directory, Supplier<SigningKeys> keys,
       AccessTokens tokens, GuessingLimits guessing, RefusalLog refusals, Clock clock, Duration defaultTokenLifetime,
       Consumer<String> outcomes) {
+    this(client, directory, keys, tokens, guessing, refusals, clock, defaultTokenLifetime, outcomes,
+        new ClientAuthenticators());
+  }
+
+  /** {@code authenticators}: the client-assertion methods accepted besides client secrets. */
+  public TokenEndpoint(KubernetesClient client, ClientDirectory directory, Supplier<SigningKeys> keys,
+      AccessTokens tokens, GuessingLimits guessing, RefusalLog refusals, Clock clock, Duration defaultTokenLifetime,
+      Consumer<String> outcomes, ClientAuthenticators authenticators) {
+    this.authenticators = authenticators;
     this.defaultTokenLifetime = defaultTokenLifetime;
     this.outcomes = outcomes;
     this.client = client;
@@ -112,12 +122,18 @@ public class TokenEndpoint {
     String tenant = activation == null ? "" : activation.getMetadata().getNamespace();
     AppListing listing = directory.listing(activation == null ? "" : activation.getSpec().listing);
     List<TrustedNetwork> networks = directory.trustedNetworks(tenant);
-    ExchangeRules.Verdict verdict = ExchangeRules.decide(clientId, request.client().clientSecret(), activation,
-        activation == null ? null : listing, activation == null ? List.of() : networks, source, now,
-        defaultTokenLifetime);
+    String assertion = request.client().assertion();
+    ExchangeRules.Verdict verdict = assertion == null
+        ? ExchangeRules.decide(clientId, request.client().clientSecret(), activation,
+            activation == null ? null : listing, activation == null ? List.of() : networks, source, now,
+            defaultTokenLifetime)
+        : ExchangeRules.decideAsserted(clientId, activation, activation == null ? null : listing,
+            activation == null ? List.of() : networks, source, now, defaultTokenLifetime,
+            (a, l) -> authenticators.refusal(clientId, assertion, l, now));
     if (!verdict.allowed()) {
       // Logged in aggregate by the caller; unknown and wrong-secret under one reason, so the log tells no IDs.
-      throw OAuthError.invalidClient().withReason(logReason(verdict.refusal()));
+      throw OAuthError.invalidClient().withReason(verdict.detail() != null ? verdict.detail()
+          : logReason(verdict.refusal()));
     }
     ExchangeRules.Grant grant = verdict.grant();
     List<String> scopes = request.grantedSubset(grant.scopes());

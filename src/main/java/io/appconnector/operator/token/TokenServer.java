@@ -60,10 +60,11 @@ public final class TokenServer implements AutoCloseable {
     guessing = new GuessingLimits(settings.guessing(), id -> directory.byClientId(id) != null, clock);
     refusals = new RefusalLog(log::info);
     AccessTokens tokens = new AccessTokens(settings.issuer(), settings.audience());
+    ClientAuthenticators authenticators = ClientAuthenticators.standard(client, settings);
     tokenEndpoint = new TokenEndpoint(client, directory, keys::current, tokens, guessing, refusals, clock,
-        settings.defaultTokenLifetime(), outcomes);
+        settings.defaultTokenLifetime(), outcomes, authenticators);
     introspection = new IntrospectionEndpoint(directory, callers, keys::current, tokens, guessing, clock);
-    wellKnown = new WellKnownEndpoints(settings, keys::current);
+    wellKnown = new WellKnownEndpoints(settings, keys::current, authenticators.metadataNames());
   }
 
   /** Until the caches are filled and the keys loaded, every request is answered 503. */

@@ -17,10 +17,17 @@ public class WellKnownEndpoints {
 
   private final TokenSettings settings;
   private final Supplier<SigningKeys> keys;
+  private final List<String> authMethods;
 
   public WellKnownEndpoints(TokenSettings settings, Supplier<SigningKeys> keys) {
+    this(settings, keys, List.of("client_secret_basic", "client_secret_post"));
+  }
+
+  /** {@code authMethods}: the RFC 8414 names of the client authentication methods served. */
+  public WellKnownEndpoints(TokenSettings settings, Supplier<SigningKeys> keys, List<String> authMethods) {
     this.settings = settings;
     this.keys = keys;
+    this.authMethods = List.copyOf(authMethods);
   }
 
   public HttpAnswer handle(HttpCall call) {
@@ -31,17 +38,26 @@ public class WellKnownEndpoints {
     if (!"GET".equals(call.method())) {
       return HttpReplies.error(OAuthError.methodNotAllowed("GET"));
     }
-    return HttpReplies.json(200, path.equals(JWKS) ? keys.get().publicJwks().toJSONObject(true) : metadata(settings));
+    return HttpReplies.json(200, path.equals(JWKS) ? keys.get().publicJwks().toJSONObject(true)
+        : metadata(settings, authMethods));
   }
 
   public static Map<String, Object> metadata(TokenSettings settings) {
+    return metadata(settings, List.of("client_secret_basic", "client_secret_post"));
+  }
+
+  public static Map<String, Object> metadata(TokenSettings settings, List<String> authMethods) {
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put("issuer", settings.issuer());
     metadata.put("token_endpoint", settings.tokenEndpoint());
     metadata.put("jwks_uri", settings.jwksUri());
     metadata.put("grant_types_supported", List.of("client_credentials"));
     metadata.put("response_types_supported", List.of());
-    metadata.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+    metadata.put("token_endpoint_auth_methods_supported", authMethods);
+    if (authMethods.contains("private_key_jwt")) {
+      metadata.put("token_endpoint_auth_signing_alg_values_supported",
+          PrivateKeyAssertions.ALGORITHMS.stream().map(Object::toString).sorted().toList());
+    }
     metadata.put("introspection_endpoint", settings.introspectionEndpoint());
     metadata.put("introspection_endpoint_auth_methods_supported", List.of("client_secret_basic"));
     return metadata;

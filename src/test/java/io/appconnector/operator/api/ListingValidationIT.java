@@ -220,6 +220,52 @@ class ListingValidationIT {
     checks.assertRejected(l, "spec.allowedTenants", "must have at most 256 items");
   }
 
+  static AppListing authenticating(AppListingSpec.ClientAuthenticationMethod method, String serviceAccount, String jwks,
+      String jwksUrl) {
+    AppListing l = listing("invoices.read");
+    l.getSpec().clientAuthentication = new AppListingSpec.ClientAuthentication();
+    l.getSpec().clientAuthentication.method = method;
+    l.getSpec().clientAuthentication.serviceAccountName = serviceAccount;
+    l.getSpec().clientAuthentication.jwks = jwks;
+    l.getSpec().clientAuthentication.jwksUrl = jwksUrl;
+    return l;
+  }
+
+  static final String JWKS = "{\"keys\": []}";
+
+  @ParameterizedTest(name = "{0} {1} {2} {3} is accepted")
+  @org.junit.jupiter.params.provider.CsvSource(nullValues = "-", value = {
+      "ClientSecret, -, -, -",
+      "ServiceAccountToken, connector, -, -",
+      "PrivateKeyJWT, -, inline, -",
+      "PrivateKeyJWT, -, -, https://keys.vendor.example/jwks.json"})
+  void everyClientAuthenticationMethodWithItsSettingIsAccepted(AppListingSpec.ClientAuthenticationMethod method,
+      String serviceAccount, String jwks, String jwksUrl) {
+    checks.create(authenticating(method, serviceAccount, jwks == null ? null : JWKS, jwksUrl));
+  }
+
+  @ParameterizedTest(name = "{0} sa={1} jwks={2} jwksUrl={3}: {4} rejected")
+  @org.junit.jupiter.params.provider.CsvSource(nullValues = "-", delimiter = ';', value = {
+      "ServiceAccountToken; -; -; -; spec.clientAuthentication.serviceAccountName; serviceAccountName is required for method ServiceAccountToken",
+      "ClientSecret; connector; -; -; spec.clientAuthentication.serviceAccountName; and not allowed for other methods",
+      "PrivateKeyJWT; connector; inline; -; spec.clientAuthentication.serviceAccountName; and not allowed for other methods",
+      "PrivateKeyJWT; -; -; -; spec.clientAuthentication.jwks; method PrivateKeyJWT needs exactly one of jwks",
+      "PrivateKeyJWT; -; inline; https://keys.vendor.example/jwks.json; spec.clientAuthentication.jwks; needs exactly one of jwks",
+      "ServiceAccountToken; connector; inline; -; spec.clientAuthentication.jwks; other methods allow neither",
+      "PrivateKeyJWT; -; -; http://keys.vendor.example/jwks.json; spec.clientAuthentication.jwksUrl; jwksUrl must be an absolute https URL",
+      "ServiceAccountToken; Not_A_Name; -; -; spec.clientAuthentication.serviceAccountName; should match"})
+  void badClientAuthenticationCombinationsAreRejectedAtApply(AppListingSpec.ClientAuthenticationMethod method,
+      String serviceAccount, String jwks, String jwksUrl, String field, String message) {
+    checks.assertRejected(authenticating(method, serviceAccount, jwks == null ? null : JWKS, jwksUrl), field, message);
+  }
+
+  @Test
+  void aPlatformListingWithClientAuthenticationIsRejected() {
+    AppListing l = platformListing("crdv-" + COUNTER.incrementAndGet(), AuthMethod.ApiKey);
+    l.getSpec().clientAuthentication = new AppListingSpec.ClientAuthentication();
+    checks.assertRejected(l, "spec.clientAuthentication", "clientAuthentication is only used by Vendor-built listings");
+  }
+
   @Test
   @Order(Integer.MAX_VALUE)
   void everyCelRuleOfTheListingCrdIsSeenRejectingAnObject() {

@@ -73,6 +73,7 @@ public final class EmbeddedDemo {
       TokenExchangeDemo exchange = new TokenExchangeDemo(client, tokens, out);
       failures += exchange.exchange("tenant-acme", "paywise-payroll");
       failures += exchange.refusedFromUntrustedAddress("tenant-acme", "ledgerly");
+      failures += exchange.exchangeWithOwnKey("tenant-acme", "signwise", demoVendorKey());
       out.println();
       failures += watchExpiry(client);
       operator.stop();
@@ -83,6 +84,13 @@ public final class EmbeddedDemo {
     out.println(failures == 0 ? "\u2713 Every example did what it expects."
         : "\u2717 " + failures + " example check(s) failed: see the \u2717 lines above.");
     System.exit(failures == 0 ? 0 : 1);
+  }
+
+  /** The private half of the demo key in examples/12-listings-secretless.yaml (signwise); a demo key only. */
+  static com.nimbusds.jose.jwk.ECKey demoVendorKey() throws IOException, java.text.ParseException {
+    try (InputStream in = EmbeddedDemo.class.getResourceAsStream("/demo/signwise-vendor-key.jwk.json")) {
+      return com.nimbusds.jose.jwk.ECKey.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    }
   }
 
   static void apply(KubernetesClient client, Path examples) throws IOException {
@@ -138,7 +146,9 @@ public final class EmbeddedDemo {
         out.println("    " + s.message);
       }
       if (s != null && s.credential != null && s.credential.deliveredTo != null) {
-        out.println("    delivered to Secret " + s.credential.deliveredTo + ", scopes " + s.credential.grantedScopes);
+        out.println("    delivered to Secret " + s.credential.deliveredTo + ", scopes " + s.credential.grantedScopes
+            + (s.credential.clientAuthentication == null ? ""
+                : "; no secret: the vendor authenticates by " + s.credential.clientAuthentication));
       }
       if (s != null && s.billing != null && s.billing.state == ActivationStatus.BillingState.FeeChangePending) {
         out.println("    fee change pending from " + s.billing.effectiveFrom + " (record ConfigMap " + s.billing.record + ")");

@@ -3,6 +3,9 @@ package io.appconnector.operator.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
@@ -13,6 +16,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.token.ClientAuthentication;
 import io.appconnector.operator.token.TokenServer;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,7 +27,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.Date;
+import java.util.UUID;
 import java.util.Map;
 import java.util.Set;
 
@@ -68,6 +75,47 @@ final class TokenExchangeDemo {
     String firstUsedAt = used.getStatus().credential.firstUsedAt;
     out.println("   first use recorded: firstUsedAt " + firstUsedAt + " (the unused-credential expiry has stopped)");
     return firstUsedAt == null ? 1 : 0;
+  }
+
+  /**
+   * The vendor of a PrivateKeyJWT listing: its delivered Secret holds no secret; it signs a short
+   * client assertion with its own key (the demo key whose public half the example listing holds),
+   * exchanges it, and sends the same assertion again, which is refused. Returns 1 unless all holds.
+   */
+  int exchangeWithOwnKey(String namespace, String name, ECKey vendorKey) throws Exception {
+    Map<String, String> mounted = mounted(namespace, name);
+    boolean secretless = !mounted.containsKey("clientSecret");
+    out.println("== Secretless exchange: " + namespace + "/" + name + "'s Secret holds clientId " + mounted.get("clientId")
+        + " and " + (secretless ? "no secret" : "A SECRET") + "; its vendor signs a client assertion (ES256, kid "
+        + vendorKey.getKeyID() + ")");
+    Instant now = Instant.now();
+    JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(mounted.get("clientId")).subject(mounted.get("clientId"))
+        .audience(mounted.get("tokenUrl")).jwtID(UUID.randomUUID().toString()).issueTime(Date.from(now))
+        .expirationTime(Date.from(now.plusSeconds(60))).build();
+    SignedJWT assertion = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(vendorKey.getKeyID()).build(),
+        claims);
+    assertion.sign(new ECDSASigner(vendorKey));
+    String form = "grant_type=client_credentials&client_assertion_type="
+        + URLEncoder.encode(ClientAuthentication.JWT_BEARER, StandardCharsets.UTF_8) + "&client_assertion="
+        + assertion.serialize();
+    HttpResponse<String> first = postForm(mounted.get("tokenUrl"), form);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> body = JSON.readValue(first.body(), Map.class);
+    boolean issued = first.statusCode() == 200;
+    out.println("   HTTP " + first.statusCode() + (issued ? ", scope \"" + body.get("scope") + "\", tenant "
+        + verify((String) body.get("access_token")).getStringClaim("tenant") : " " + body.get("error")
+        + " (expected 200)"));
+    HttpResponse<String> again = postForm(mounted.get("tokenUrl"), form);
+    boolean replayRefused = again.statusCode() == 401;
+    out.println("   the same assertion again: HTTP " + again.statusCode() + " "
+        + JSON.readValue(again.body(), Map.class).get("error") + (replayRefused ? " (a jti is accepted once)"
+        : " (expected 401)"));
+    return secretless && issued && replayRefused ? 0 : 1;
+  }
+
+  private HttpResponse<String> postForm(String url, String form) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Exchanges the credentials of a TrustedOnly activation from 127.0.0.1; returns 1 unless refused. */

@@ -138,6 +138,7 @@ class ExamplesTest {
         case "appconnector.io/v1alpha1 Activation" -> Activation.class;
         case "appconnector.io/v1alpha1 TrustedNetwork" -> TrustedNetwork.class;
         case "v1 Namespace" -> Namespace.class;
+        case "v1 ServiceAccount" -> io.fabric8.kubernetes.api.model.ServiceAccount.class;
         case "v1 Secret" -> Secret.class;
         default -> null;
       };
@@ -261,6 +262,20 @@ class ExamplesTest {
   }
 
   @Test
+  void everyClientAuthenticationMethodHasAnApprovedListingAndAnActiveActivation() {
+    Map<AppListingSpec.ClientAuthenticationMethod, List<String>> byMethod = listings().stream()
+        .filter(l -> l.getSpec().developedBy == AppListingSpec.Party.Vendor
+            && l.getSpec().lifecycle == AppListingSpec.Lifecycle.Approved)
+        .collect(Collectors.groupingBy(l -> l.getSpec().clientAuthenticationMethod(),
+            Collectors.mapping(l -> l.getMetadata().getName(), Collectors.toList())));
+    for (AppListingSpec.ClientAuthenticationMethod method : AppListingSpec.ClientAuthenticationMethod.values()) {
+      List<String> names = byMethod.getOrDefault(method, List.of());
+      assertTrue(activations().stream().anyMatch(a -> names.contains(a.getSpec().listing)
+          && "Active".equals(expectedPhase(a))), method + ": no Active activation of a listing " + names);
+    }
+  }
+
+  @Test
   void aVendorBuiltListingChangesFeesAndRequestsSeveralScopes() {
     assertTrue(listings().stream().map(AppListing::getSpec).anyMatch(s ->
             s.developedBy == AppListingSpec.Party.Vendor
@@ -345,7 +360,8 @@ class ExamplesTest {
 
   @Test
   void filesApplyInDependencyOrder() {
-    List<String> order = List.of("Namespace", "AppListing", "TrustedNetwork", "Secret", "Activation");
+    List<String> order = List.of("Namespace", "ServiceAccount", "AppListing", "TrustedNetwork", "Secret",
+        "Activation");
     int last = 0;
     for (Example example : examples) {
       int rank = order.indexOf(example.yaml().path("kind").asText());

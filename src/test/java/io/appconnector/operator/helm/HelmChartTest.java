@@ -71,7 +71,8 @@ class HelmChartTest {
   static final List<String> TOKEN_CLUSTER_RULES = List.of(
       "appconnector.io activations get,list,watch",         // informer; fresh read before a first use
       "appconnector.io activations/status update",          // the first use, PUT with resourceVersion
-      "appconnector.io applistings,trustednetworks list,watch"); // informers
+      "appconnector.io applistings,trustednetworks list,watch", // informers
+      "authentication.k8s.io tokenreviews create");         // vendors' ServiceAccount tokens, reviewed
   static final List<String> TOKEN_NAMESPACE_RULES = List.of(
       " secrets[appconnector-signing-keys,appconnector-introspection,appconnector-operator-token-tls] get,list,watch",
       " secrets[appconnector-signing-keys] update",          // rotation

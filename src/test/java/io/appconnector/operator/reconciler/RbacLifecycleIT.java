@@ -16,7 +16,15 @@ import io.appconnector.operator.helm.AuditedApiServer.Request;
 import io.appconnector.operator.helm.ChartRbac;
 import io.appconnector.operator.support.Await;
 import io.appconnector.operator.support.TestClock;
+import io.appconnector.operator.api.v1alpha1.AppListing;
+import io.appconnector.operator.api.v1alpha1.AppListingSpec;
+import io.appconnector.operator.token.ClientAuthentication;
 import io.appconnector.operator.token.TokenServer;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import java.net.URLEncoder;
 import io.appconnector.operator.token.TokenSettings;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
@@ -333,6 +341,61 @@ class RbacLifecycleIT {
             .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
             .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(),
             HttpResponse.BodyHandlers.discarding()).statusCode();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  @Nested
+  class ServiceAccountTokens {
+    @Test
+    void theTokenServerReviewsAVendorsProjectedTokenUnderItsOwnAccount() {
+      KubernetesClient admin = api.client();
+      for (String ns : List.of("sa-tenant", "sa-vendor")) {
+        admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+      }
+      admin.resource(new ServiceAccountBuilder().withNewMetadata().withNamespace("sa-vendor").withName("connector")
+          .endMetadata().build()).create();
+      Pod pod = admin.resource(new PodBuilder().withNewMetadata().withNamespace("sa-vendor").withName("connector-0")
+          .endMetadata().withNewSpec().withServiceAccountName("connector").addNewContainer().withName("connector")
+          .withImage("registry.example.com/connector:1").endContainer().endSpec().build()).create();
+      AppListing listing = Fixtures.vendorListing("sa-ledger", "sa-vendor", "invoices.read");
+      listing.getSpec().clientAuthentication = new AppListingSpec.ClientAuthentication();
+      listing.getSpec().clientAuthentication.method = AppListingSpec.ClientAuthenticationMethod.ServiceAccountToken;
+      listing.getSpec().clientAuthentication.serviceAccountName = "connector";
+      admin.resource(listing).create();
+      Operator controller = replica("sa-controller", new Deadlines());
+      TokenServer tokens = AppConnectorOperator.startTokenServer(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE),
+          Clock.systemUTC());
+      try {
+        Activation created = admin.resource(Fixtures.activation("sa-tenant", "one", "sa-ledger", "invoices.read")).create();
+        Activation active = Await.until("the controller delivers the client ID", () -> admin.resource(created).get(),
+            x -> x.getStatus() != null && x.getStatus().phase == Phase.Active, Duration.ofSeconds(30));
+        String token = admin.serviceAccounts().inNamespace("sa-vendor").withName("connector")
+            .tokenRequest(new TokenRequestBuilder().withNewSpec().withAudiences(tokens.settings().tokenEndpoint())
+                .withExpirationSeconds(600L).withNewBoundObjectRef("v1", "Pod", "connector-0",
+                    pod.getMetadata().getUid()).endSpec().build()).getStatus().getToken();
+        String body = "grant_type=client_credentials&client_id=" + active.getStatus().credential.clientId
+            + "&client_assertion_type=" + URLEncoder.encode(ClientAuthentication.JWT_BEARER, StandardCharsets.UTF_8)
+            + "&client_assertion=" + token;
+        HttpClient http = HttpClient.newHttpClient();
+        Await.until("the token server reviews the token and issues an access token", () -> post(http, tokens, body),
+            code -> code == 200);
+      } finally {
+        tokens.close();
+        controller.stop();
+      }
+    }
+
+    int post(HttpClient http, TokenServer tokens, String body) {
+      try {
+        return http.send(HttpRequest.newBuilder(URI.create(tokens.settings().tokenEndpoint()))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       } catch (InterruptedException e) {

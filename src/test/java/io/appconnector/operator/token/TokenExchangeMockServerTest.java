@@ -92,7 +92,10 @@ class TokenExchangeMockServerTest extends TokenScenarios {
     assertEquals(issuer + "/.well-known/jwks.json", metadata.get("jwks_uri"));
     assertEquals(issuer + "/oauth2/introspect", metadata.get("introspection_endpoint"));
     assertEquals(List.of("client_credentials"), metadata.get("grant_types_supported"));
-    assertEquals(List.of("client_secret_basic", "client_secret_post"), metadata.get("token_endpoint_auth_methods_supported"));
+    assertEquals(List.of("client_secret_basic", "client_secret_post", "kubernetes_service_account_token",
+        "private_key_jwt"), metadata.get("token_endpoint_auth_methods_supported"));
+    assertEquals(List.of("ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "RS256", "RS384", "RS512"),
+        metadata.get("token_endpoint_auth_signing_alg_values_supported"), "what private_key_jwt may be signed with");
     assertEquals(List.of(), metadata.get("response_types_supported"));
     Map<String, Object> jwks = vendor.get("/.well-known/jwks.json").json();
     @SuppressWarnings("unchecked")

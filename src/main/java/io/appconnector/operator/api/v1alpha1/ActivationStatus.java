@@ -48,6 +48,9 @@ public class ActivationStatus {
     /** Salted SHA-256 of the client secret, "sha256:&lt;salt&gt;:&lt;hash&gt;" (base64url). */
     @JsonPropertyDescription("Salted SHA-256 of the client secret; the secret itself is kept nowhere else than the delivered Secret.")
     public String verifier;
+    @JsonPropertyDescription("How the vendor authenticates with this client ID when not with a client secret: "
+        + "ServiceAccountToken or PrivateKeyJWT (then no secret and no verifier exist). Absent: ClientSecret.")
+    public AppListingSpec.ClientAuthenticationMethod clientAuthentication;
     @JsonPropertyDescription("The spec.revision the credentials were issued for.")
     public Long revision;
     @JsonPropertyDescription("The scopes the credentials grant.")
