@@ -109,6 +109,17 @@ class HelmChartTest {
   }
 
   @Test
+  void theControllerRunsWithTheClientCompilerAndTheTokenServerWithout() {
+    List<HasMetadata> objects = Chart.render(NS, "");
+    String controller = env(controller(objects)).get("JDK_JAVA_OPTIONS").getValue();
+    String tokens = env(tokenServer(objects)).get("JDK_JAVA_OPTIONS").getValue();
+    assertEquals("-XX:MaxRAMPercentage=75.0 -XX:+UseSerialGC", tokens);
+    assertEquals(tokens + " -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=32m", controller);
+    String off = env(controller(Chart.render(NS, "controllerJavaOptions: ''"))).get("JDK_JAVA_OPTIONS").getValue();
+    assertEquals(tokens, off, "an empty setting adds nothing");
+  }
+
+  @Test
   void lintPassesStrictly() {
     LintResult lint = new Helm(Chart.PATH).lint().strict().call();
     assertFalse(lint.isFailed(), () -> String.join("\n", lint.getMessages()));
