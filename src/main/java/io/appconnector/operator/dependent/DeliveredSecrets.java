@@ -41,6 +41,16 @@ public class DeliveredSecrets {
 
   /** The Secret that says {@code content} and holds {@code clientSecret} (none when null: a secretless client). */
   public static Secret build(String namespace, String name, Map<String, String> content, String clientSecret) {
+    return build(namespace, name, content, clientSecret, null);
+  }
+
+  /**
+   * The Secret that says {@code content} and holds {@code clientSecret} and, during a rotation's
+   * overlap, {@code previousClientSecret} (else null); annotated with the hash of its data.
+   */
+  public static Secret build(String namespace, String name, Map<String, String> content, String clientSecret,
+      String previousClientSecret) {
+    content = DeliveredContent.withContentHash(content, clientSecret, previousClientSecret);
     Map<String, String> labels = new LinkedHashMap<>();
     Map<String, String> annotations = new LinkedHashMap<>();
     Map<String, String> data = new LinkedHashMap<>();
@@ -56,6 +66,9 @@ public class DeliveredSecrets {
     });
     if (clientSecret != null) {
       data.put(KEY_CLIENT_SECRET, base64(clientSecret));
+    }
+    if (previousClientSecret != null) {
+      data.put(DeliveredContent.KEY_PREVIOUS_CLIENT_SECRET, base64(previousClientSecret));
     }
     return new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(name).withLabels(labels)
         .withAnnotations(annotations).endMetadata().withType("Opaque").withData(data).build();

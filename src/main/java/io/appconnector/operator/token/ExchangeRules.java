@@ -8,6 +8,8 @@ import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
 import io.appconnector.operator.config.Setting;
 import io.appconnector.operator.credentials.SecretVerifier;
+import io.appconnector.operator.logic.IdleExpiry;
+import io.appconnector.operator.logic.SecretRotation;
 import io.appconnector.operator.logic.LiveCredential;
 import io.appconnector.operator.values.GoDuration;
 import io.appconnector.operator.logic.UnusedCredentials;
@@ -80,7 +82,9 @@ public final class ExchangeRules {
     Credential credential = credential(activation, clientId);
     String verifier = credential == null || credential.verifier == null ? DECOY_VERIFIER : credential.verifier;
     // Always compare, before anything else decides: the time taken does not tell why a request fails.
-    boolean secretMatches = SecretVerifier.matches(verifier, secret);
+    boolean secretMatches = SecretVerifier.matches(verifier, secret)
+        // During a rotation's overlap the previous secret is accepted too, until it retires.
+        || (credential != null && SecretRotation.acceptsPrevious(credential, secret, now));
     if (credential == null) {
       return Verdict.refused(Refusal.UNKNOWN_CLIENT);
     }
@@ -95,7 +99,8 @@ public final class ExchangeRules {
     if (unusable != null || !secretMatches) {
       return Verdict.refused(unusable != null ? unusable : Refusal.WRONG_SECRET);
     }
-    return granted(clientId, credential, activation, listing, trustedNetworks, source, defaultTokenLifetime);
+    return granted(clientId, credential, activation, listing, trustedNetworks, source, defaultTokenLifetime,
+        now);
   }
 
   /**
@@ -119,7 +124,8 @@ public final class ExchangeRules {
         || LiveCredential.method(credential) != listing.getSpec().clientAuthenticationMethod()) {
       return Verdict.refused(listing == null || listing.getSpec() == null ? Refusal.NO_LISTING : Refusal.WRONG_METHOD);
     }
-    Verdict verdict = granted(clientId, credential, activation, listing, trustedNetworks, source, defaultTokenLifetime);
+    Verdict verdict = granted(clientId, credential, activation, listing, trustedNetworks, source, defaultTokenLifetime,
+        now);
     if (!verdict.allowed()) {
       return verdict;
     }
@@ -128,9 +134,12 @@ public final class ExchangeRules {
   }
 
   private static Verdict granted(String clientId, Credential credential, Activation activation, AppListing listing,
-      Collection<TrustedNetwork> trustedNetworks, byte[] source, Duration defaultTokenLifetime) {
+      Collection<TrustedNetwork> trustedNetworks, byte[] source, Duration defaultTokenLifetime, Instant now) {
     if (listing == null || listing.getSpec() == null) {
       return Verdict.refused(Refusal.NO_LISTING);
+    }
+    if (IdleExpiry.expired(credential, listing.getSpec(), now)) {
+      return Verdict.refused(Refusal.EXPIRED);
     }
     if (activation.getSpec().networkSecurity == NetworkSecurity.TrustedOnly
         && (source == null || !TrustedSources.allows(trustedNetworks, source))) {
