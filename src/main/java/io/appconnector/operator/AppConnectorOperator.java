@@ -5,6 +5,7 @@ import io.appconnector.operator.config.LogSettings;
 import io.appconnector.operator.config.OperatorSettings;
 import io.appconnector.operator.credentials.CredentialGenerator;
 import io.appconnector.operator.dependent.EventRecorder;
+import io.appconnector.operator.dependent.VendorNotifications;
 import io.appconnector.operator.dependent.OwnWrites;
 import io.appconnector.operator.dependent.PlanExecutor;
 import io.appconnector.operator.reconciler.ActivationReconciler;
@@ -61,6 +62,12 @@ public final class AppConnectorOperator {
   /** The operator with its metrics registered in {@code metrics.registry()}, JOSDK's reconcile metrics included. */
   public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock, Deadlines deadlines,
       ProductMetrics metrics) {
+    return create(client, settings, clock, deadlines, metrics, VendorNotifications.Settings.DEFAULT);
+  }
+
+  /** As above, with the bounds of the vendor notifications' queue and retries. */
+  public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock, Deadlines deadlines,
+      ProductMetrics metrics, VendorNotifications.Settings notificationSettings) {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry()))
@@ -82,8 +89,10 @@ public final class AppConnectorOperator {
         settings.operatorNamespace());
     EventRecorder events = new EventRecorder(client, clock, settings.instance());
     ListingReports reports = new ListingReports();
+    VendorNotifications notifications = new VendorNotifications(client, events, metrics.registry(), clock,
+        notificationSettings);
     operator.register(new ActivationReconciler(clock, executor, events, deadlines, settings.api(),
-        settings.defaultUnusedLifetime(), metrics, ownWrites, reports), c -> {
+        settings.defaultUnusedLifetime(), metrics, ownWrites, reports).withNotifications(notifications), c -> {
       c.withName("activation");
       // The reconciler adds its finalizer in the pass that issues credentials and removes it after
       // cleaning up, instead of JOSDK spending a reconcile on adding it.
@@ -159,6 +168,8 @@ public final class AppConnectorOperator {
     OperatorSettings settings = OperatorSettings.fromEnvironment(env);
     TokenSettings tokenSettings = TokenSettings.fromEnvironment(env);
     LogSettings logSettings = LogSettings.fromEnvironment(env);
+    java.time.Duration usageInterval = env.duration("USAGE_FLUSH_INTERVAL", "30s", java.time.Duration.ofSeconds(1),
+        java.time.Duration.ofMinutes(10));
     try {
       env.check();
     } catch (Env.InvalidSettingsException e) {
@@ -172,7 +183,8 @@ public final class AppConnectorOperator {
     PrometheusMeterRegistry registry = MetricsRegistry.create();
     ProductMetrics metrics = new ProductMetrics(registry, clock);
     TokenServer tokens = component.servesTokens()
-        ? TokenServer.start(client, tokenSettings, clock, metrics::tokenExchange) : null;
+        ? TokenServer.start(client, tokenSettings, clock, metrics::tokenExchange, usageInterval,
+            metrics::exchangeForListing) : null;
     Operator operator = component.reconciles() ? create(client, settings, clock, new Deadlines(), metrics) : null;
     HealthServer health;
     try {

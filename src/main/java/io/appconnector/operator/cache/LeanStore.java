@@ -33,6 +33,7 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
   static {
     List<String> keys = new java.util.ArrayList<>(DeliveredContent.DATA_KEYS);
     keys.add(DeliveredContent.KEY_CLIENT_SECRET);
+    keys.add(DeliveredContent.KEY_PREVIOUS_CLIENT_SECRET);
     DELIVERED_KEYS = List.copyOf(keys);
   }
 
@@ -72,7 +73,7 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
   }
 
   /** The annotation {@code kubectl apply} keeps a copy of the whole manifest in. */
-  public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+  public static final String LAST_APPLIED = DeliveryNames.LAST_APPLIED;
 
   static void leanMetadata(ObjectMeta meta) {
     meta.setManagedFields(null);
@@ -213,12 +214,13 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
     meta.setOwnerReferences(null);
     meta.setFinalizers(null);
     meta.setAdditionalProperties(null);
-    Map<String, String> labels = only(from.getLabels(), DeliveredContent.LABELS);
+    Map<String, String> labels = withOthers(only(from.getLabels(), DeliveredContent.LABELS), from.getLabels());
     if (labels != null) {
       labels.replaceAll((k, v) -> shared(v));
     }
     meta.setLabels(labels == null ? null : Map.copyOf(labels));
-    Map<String, String> annotations = only(from.getAnnotations(), DeliveredContent.ANNOTATIONS);
+    Map<String, String> annotations = withOthers(only(from.getAnnotations(), DeliveredContent.ANNOTATIONS),
+        from.getAnnotations());
     meta.setAnnotations(annotations == null ? null : Map.copyOf(annotations));
     Secret copy = new Secret();
     copy.setMetadata(meta);
@@ -229,6 +231,28 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
     copy.setStringData(stringData == null ? null : Map.copyOf(stringData));
     return copy;
   }
+
+  /**
+   * A delivered Secret's other labels or annotations (a listing's secretTemplate is compared on
+   * them): at most {@link #MAX_OTHERS}, the first by key, values bounded as {@link #only} bounds them.
+   * A Secret with more is repaired when one the template wants falls beyond the bound.
+   */
+  private static Map<String, String> withOthers(Map<String, String> kept, Map<String, String> from) {
+    if (from == null) {
+      return kept;
+    }
+    Map<String, String> all = kept == null ? new LinkedHashMap<>() : kept;
+    from.keySet().stream().filter(k -> !all.containsKey(k) && !k.equals(LAST_APPLIED)
+        && !DeliveredContent.operatorOwned(DeliveredContent.LABEL + k)).sorted().limit(MAX_OTHERS)
+        .forEach(k -> {
+          String value = from.get(k);
+          all.put(shared(k), value == null || value.length() <= MAX_VALUE ? value : TOO_LONG);
+        });
+    return all;
+  }
+
+  /** How many labels and how many annotations of a delivered Secret beyond the operator's own the cache keeps. */
+  static final int MAX_OTHERS = 32;
 
   /**
    * The given keys of a map, each value at most {@link #MAX_VALUE} characters (a longer one becomes

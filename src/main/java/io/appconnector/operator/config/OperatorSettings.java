@@ -1,5 +1,6 @@
 package io.appconnector.operator.config;
 
+import io.appconnector.operator.values.TokenPaths;
 import io.appconnector.operator.logic.ApiPods;
 import java.time.Duration;
 import java.util.Map;
@@ -23,7 +24,7 @@ public record OperatorSettings(String tokenUrl, Set<String> watchNamespaces, Str
     boolean leaderElection, String instance, LeaseTimings lease, boolean exitOnLostLeadership, ApiPods api,
     int metricsPort, Duration defaultUnusedLifetime) {
 
-  public static final String DEFAULT_TOKEN_URL = "http://appconnector-operator.appconnector-system.svc:8080/oauth2/token";
+  public static final String DEFAULT_TOKEN_URL = "http://appconnector-operator.appconnector-system.svc:8080" + TokenPaths.TOKEN;
 
   /** Lease timings; the defaults are client-go's. */
   public record LeaseTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {

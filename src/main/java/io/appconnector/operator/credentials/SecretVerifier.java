@@ -1,8 +1,7 @@
 package io.appconnector.operator.credentials;
 
-import java.nio.charset.StandardCharsets;
+import io.appconnector.operator.values.Sha256;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -44,12 +43,6 @@ public final class SecretVerifier {
   }
 
   private static byte[] digest(byte[] salt, String secret) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(salt);
-      return sha.digest(secret.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
-    }
+    return Sha256.of(salt, Sha256.utf8(secret));
   }
 }

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -42,6 +41,16 @@ public class DeliveredSecrets {
 
   /** The Secret that says {@code content} and holds {@code clientSecret} (none when null: a secretless client). */
   public static Secret build(String namespace, String name, Map<String, String> content, String clientSecret) {
+    return build(namespace, name, content, clientSecret, null);
+  }
+
+  /**
+   * The Secret that says {@code content} and holds {@code clientSecret} and, during a rotation's
+   * overlap, {@code previousClientSecret} (else null); annotated with the hash of its data.
+   */
+  public static Secret build(String namespace, String name, Map<String, String> content, String clientSecret,
+      String previousClientSecret) {
+    content = DeliveredContent.withContentHash(content, clientSecret, previousClientSecret);
     Map<String, String> labels = new LinkedHashMap<>();
     Map<String, String> annotations = new LinkedHashMap<>();
     Map<String, String> data = new LinkedHashMap<>();
@@ -58,6 +67,9 @@ public class DeliveredSecrets {
     if (clientSecret != null) {
       data.put(KEY_CLIENT_SECRET, base64(clientSecret));
     }
+    if (previousClientSecret != null) {
+      data.put(DeliveredContent.KEY_PREVIOUS_CLIENT_SECRET, base64(previousClientSecret));
+    }
     return new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(name).withLabels(labels)
         .withAnnotations(annotations).endMetadata().withType("Opaque").withData(data).build();
   }
@@ -69,13 +81,16 @@ public class DeliveredSecrets {
    */
   public DeliveredCredentials deliver(String activationUid, Secret desired) {
     String where = desired.getMetadata().getNamespace() + "/" + desired.getMetadata().getName();
+    Secret created;
     try {
-      return DeliveredCredentials.read(ownWrites.write(desired, () -> client.secrets().resource(desired).create()));
+      created = CreateOrAdopt.createUnlessExists(
+          () -> ownWrites.write(desired, () -> client.secrets().resource(desired).create()));
     } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-        throw new KubernetesClientException("creating the delivered Secret " + where + " failed: HTTP " + e.getCode(),
-            e.getCode(), null);
-      }
+      throw new KubernetesClientException("creating the delivered Secret " + where + " failed: HTTP " + e.getCode(),
+          e.getCode(), null);
+    }
+    if (created != null) {
+      return DeliveredCredentials.read(created);
     }
     Secret existing = client.secrets().inNamespace(desired.getMetadata().getNamespace())
         .withName(desired.getMetadata().getName()).get();

@@ -2,12 +2,12 @@ package io.appconnector.operator.dependent;
 
 import static io.appconnector.operator.values.DeliveryNames.*;
 
+import io.appconnector.operator.values.NamespacedName;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.values.Times;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -64,7 +64,7 @@ public class FeeRecords {
         .addToLabels(LISTING, labelValue(activation.getSpec().listing))
         .addToLabels(ACTIVATION, labelValue(activation.getMetadata().getName()))
         .addToAnnotations(ACTIVATION_UID, activation.getMetadata().getUid())
-        .addToAnnotations(ACTIVATION_REF, activation.getMetadata().getNamespace() + "/" + activation.getMetadata().getName())
+        .addToAnnotations(ACTIVATION_REF, NamespacedName.ref(activation))
         .endMetadata().withData(data).build();
   }
 
@@ -80,16 +80,9 @@ public class FeeRecords {
     ConfigMap desired = desired(activation, state, effectiveFrom, existing == null ? Times.format(now) : requestedAt,
         parsable(since) ? since : Times.format(now));
     if (existing == null) {
-      try {
-        client.configMaps().resource(desired).create();
-        return desired.getMetadata().getName();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
-        // There already, and not yet in the cache: its watch event brings it, and a reconcile if it differs.
-        return desired.getMetadata().getName();
-      }
+      // When it is there already and not yet in the cache, its watch event brings it, and a reconcile if it differs.
+      CreateOrAdopt.createUnlessExists(() -> client.configMaps().resource(desired).create());
+      return desired.getMetadata().getName();
     }
     if (!Objects.equals(existing.getData(), desired.getData())
         || !Objects.equals(existing.getMetadata().getLabels(), desired.getMetadata().getLabels())

@@ -1,11 +1,13 @@
 package io.appconnector.operator.dependent;
 
+import io.appconnector.operator.values.NamespacedName;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.logic.NetworkFence;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
 import java.util.Map;
 import java.util.Objects;
 
@@ -27,17 +29,13 @@ public class NetworkPolicies {
       return;
     }
     if (existing == null) {
-      try {
-        client.resource(desired).create();
+      if (CreateOrAdopt.createUnlessExists(() -> client.resource(desired).create()) != null) {
         return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
-        existing = client.resource(desired).get();
-        if (existing == null) {
-          throw e;
-        }
+      }
+      existing = client.resource(desired).get();
+      if (existing == null) {
+        throw new KubernetesClientException("the NetworkPolicy " + desired.getMetadata().getNamespace() + "/"
+            + desired.getMetadata().getName() + " exists but could not be read", HttpURLConnection.HTTP_CONFLICT, null);
       }
     }
     if (!ownedBy(existing, activation)) {
@@ -64,7 +62,6 @@ public class NetworkPolicies {
     Map<String, String> annotations = policy.getMetadata().getAnnotations();
     return labels != null && DeliveryNames.OPERATOR.equals(labels.get(DeliveryNames.MANAGED_BY))
         && NetworkFence.ROLE_POLICY.equals(labels.get(DeliveryNames.ROLE))
-        && annotations != null && (activation.getMetadata().getNamespace() + "/" + activation.getMetadata().getName())
-            .equals(annotations.get(DeliveryNames.ACTIVATION_REF));
+        && annotations != null && NamespacedName.ref(activation).equals(annotations.get(DeliveryNames.ACTIVATION_REF));
   }
 }

@@ -3,6 +3,7 @@ package io.appconnector.operator.dependent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.appconnector.operator.values.DeliveryNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
@@ -25,7 +26,6 @@ import java.util.function.Supplier;
  * A write that fails is forgotten; a delete is noted by kind, namespace and name.
  */
 public final class OwnWrites {
-  private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
   private static final JsonNode DELETED = TextNode.valueOf("deleted");
   private static final List<String> SERVER_SET = List.of("resourceVersion", "uid", "creationTimestamp", "generation",
       "managedFields", "selfLink");
@@ -103,7 +103,7 @@ public final class OwnWrites {
       m.remove(SERVER_SET);
       // Informer caches drop it (LeanStore), so an object written from the cache lacks it.
       if (m.get("annotations") instanceof ObjectNode annotations) {
-        annotations.remove(LAST_APPLIED);
+        annotations.remove(DeliveryNames.LAST_APPLIED);
         if (annotations.isEmpty()) {
           m.remove("annotations");
         }

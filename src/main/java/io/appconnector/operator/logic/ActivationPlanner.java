@@ -128,7 +128,8 @@ public final class ActivationPlanner {
     Instant now = in.now();
 
     if (record != null && record.expiredAt != null) {
-      String message = "Expired: the credentials were not used within " + lifetimeText
+      String message = record.firstUsedAt != null ? idleMessage(listing, record.expiredAt, revision)
+          : "Expired: the credentials were not used within " + lifetimeText
           + " and were revoked at " + record.expiredAt + ". Raise spec.revision to " + (revision + 1) + " to issue a fresh pair.";
       return vendorPlan(Phase.Expired, message, PlanEvent.CredentialsExpired.reason(), false, conditions,
           in.delivered() == null ? CredentialAction.NONE : CredentialAction.EXPIRE, granted, lifetime, vendorNs, null, null);
@@ -156,6 +157,12 @@ public final class ActivationPlanner {
       return vendorPlan(Phase.Expired, message, PlanEvent.CredentialsExpired.reason(), false, conditions, CredentialAction.EXPIRE,
           granted, lifetime, vendorNs, null, PlanEvent.CredentialsExpired);
     }
+    Instant idleDeadline = holding && used ? IdleExpiry.deadline(record, listing) : null;
+    if (idleDeadline != null && !now.isBefore(idleDeadline)) {
+      return vendorPlan(Phase.Expired, idleMessage(listing, Times.formatPrecise(now), revision),
+          PlanEvent.CredentialsExpired.reason(), false, conditions, CredentialAction.EXPIRE, granted, lifetime, vendorNs,
+          null, PlanEvent.CredentialsIdleExpired);
+    }
     CredentialAction action;
     PlanEvent event;
     List<String> differences = List.of();
@@ -165,7 +172,13 @@ public final class ActivationPlanner {
           : delivered.clientSecret() != null && SecretVerifier.matches(record.verifier, delivered.clientSecret());
       Credential expectedRecord = io.fabric8.kubernetes.client.utils.Serialization.clone(record);
       expectedRecord.grantedScopes = granted;
-      java.util.Map<String, String> expected = DeliveredContent.expected(activation, expectedRecord, in.tokenUrl());
+      java.util.Map<String, String> expected = DeliveredContent.expected(activation, expectedRecord, in.tokenUrl(),
+          listing.secretTemplate);
+      if (in.tokenUrl() != null && secretHolds) {
+        // The hash is of everything the Secret holds, so it is compared only where all of it is known.
+        expected = DeliveredContent.withContentHash(expected, delivered.clientSecret(),
+            SecretRotation.previousHeld(record, delivered));
+      }
       boolean agrees = delivered.location().equals(record.deliveredTo)
           && DeliveredContent.agrees(expected, delivered.content());
       differences = DeliveredContent.differences(expected, delivered.content());
@@ -207,7 +220,7 @@ public final class ActivationPlanner {
         : "Active: credentials delivered to the vendor as Secret " + where + "; they expire at " + Times.formatPrecise(expiresAt)
             + " unless the vendor exchanges them for a token before then.";
     ActivationPlan plan = vendorPlan(Phase.Active, message, PlanEvent.CredentialsIssued.reason(), true, conditions, action, granted,
-        lifetime, vendorNs, used ? null : expiresAt, event);
+        lifetime, vendorNs, used ? idleDeadline : expiresAt, event);
     String repaired = event == PlanEvent.DeliveredSecretRepaired
         ? "The delivered Secret disagreed with this activation's record in "
             + (differences.isEmpty() ? "its location" : String.join(", ", differences))
@@ -230,6 +243,13 @@ public final class ActivationPlanner {
     conditions.add(Conditions.of(CREDENTIALS_ISSUED, issued, reason, message));
     conditions.add(Conditions.of(READY, phase == Phase.Active, reason, message));
     return ActivationPlan.vendorBuilt(phase, message, conditions, action, granted, lifetime, vendorNs, requeueAt, event);
+  }
+
+  private static String idleMessage(AppListingSpec listing, String revokedAt, long revision) {
+    java.time.Duration idle = IdleExpiry.lifetime(listing);
+    return "Expired: the credentials were not used for " + (idle == null ? "the listing's idle lifetime"
+        : GoDuration.format(idle)) + " after their last use and were revoked at " + revokedAt
+        + ". Raise spec.revision to " + (revision + 1) + " to issue a fresh pair.";
   }
 
   /** Listing-gate reasons that withdraw delivered credentials, as suspension does. */

@@ -7,6 +7,7 @@ import static io.appconnector.operator.values.DeliveryNames.REVISION;
 import static io.appconnector.operator.values.DeliveryNames.ROLE;
 import static io.appconnector.operator.values.DeliveryNames.ROLE_DELIVERED;
 
+import io.appconnector.operator.values.NamespacedName;
 import io.appconnector.operator.values.Times;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -21,12 +22,18 @@ import java.util.Map;
 /**
  * A delivered credential Secret as read back from the vendor's namespace: which activation and
  * revision it belongs to, its secret, and everything else it says ({@link DeliveredContent}), any of
- * which a vendor may have edited. Fields that do not parse are null (revision -1). {@link #toString()}
- * never shows the secret.
+ * which a vendor may have edited, and during a rotation's overlap the previous secret. Fields that do
+ * not parse are null (revision -1). {@link #toString()} never shows the secret.
  */
 public record DeliveredCredentials(String namespace, String name, String activationUid, long revision,
     String clientId, String clientSecret, Instant issuedAt, Instant expiresAt, List<String> scopes,
-    Map<String, String> content) {
+    Map<String, String> content, String previousClientSecret) {
+
+  /** A Secret outside a rotation's overlap (no previous secret). */
+  public DeliveredCredentials(String namespace, String name, String activationUid, long revision, String clientId,
+      String clientSecret, Instant issuedAt, Instant expiresAt, List<String> scopes, Map<String, String> content) {
+    this(namespace, name, activationUid, revision, clientId, clientSecret, issuedAt, expiresAt, scopes, content, null);
+  }
 
   public DeliveredCredentials(String namespace, String name, String activationUid, long revision, String clientId,
       String clientSecret, Instant issuedAt, Instant expiresAt, List<String> scopes) {
@@ -55,6 +62,17 @@ public record DeliveredCredentials(String namespace, String name, String activat
     for (String key : DeliveredContent.ANNOTATIONS) {
       putIfPresent(content, DeliveredContent.ANNOTATION + key, annotations.get(key));
     }
+    // Everyone else's labels and annotations too: a listing's secretTemplate is compared on them.
+    new java.util.TreeMap<>(meta.getLabels()).forEach((k, v) -> {
+      if (!DeliveredContent.operatorOwned(DeliveredContent.LABEL + k)) {
+        content.putIfAbsent(DeliveredContent.LABEL + k, v);
+      }
+    });
+    new java.util.TreeMap<>(annotations).forEach((k, v) -> {
+      if (!k.equals(LAST_APPLIED) && !DeliveredContent.operatorOwned(DeliveredContent.ANNOTATION + k)) {
+        content.putIfAbsent(DeliveredContent.ANNOTATION + k, v);
+      }
+    });
     for (String key : DeliveredContent.DATA_KEYS) {
       putIfPresent(content, DeliveredContent.DATA + key, value(secret, key));
     }
@@ -68,7 +86,8 @@ public record DeliveredCredentials(String namespace, String name, String activat
     return new DeliveredCredentials(meta.getNamespace(), meta.getName(), annotations.get(ACTIVATION_UID), revision,
         value(secret, DeliveredContent.KEY_CLIENT_ID), value(secret, DeliveredContent.KEY_CLIENT_SECRET), time(annotations.get(ISSUED_AT)),
         time(annotations.get(EXPIRES_AT)),
-        scopes == null || scopes.isBlank() ? List.of() : Arrays.asList(scopes.trim().split("\\s+")), content);
+        scopes == null || scopes.isBlank() ? List.of() : Arrays.asList(scopes.trim().split("\\s+")), content,
+        value(secret, DeliveredContent.KEY_PREVIOUS_CLIENT_SECRET));
   }
 
   private static void putIfPresent(Map<String, String> content, String key, String value) {
@@ -97,8 +116,10 @@ public record DeliveredCredentials(String namespace, String name, String activat
     return secret.getStringData() == null ? null : secret.getStringData().get(key);
   }
 
+  private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
   public String location() {
-    return namespace + "/" + name;
+    return new NamespacedName(namespace, name).toString();
   }
 
   @Override

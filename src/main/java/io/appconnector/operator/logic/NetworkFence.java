@@ -1,5 +1,6 @@
 package io.appconnector.operator.logic;
 
+import io.appconnector.operator.values.NamespacedName;
 import io.appconnector.operator.values.Cidr;
 import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.api.v1alpha1.Activation;
@@ -58,7 +59,7 @@ public final class NetworkFence {
           .filter(p -> pods.selector().equals(p.getSpec().getPodSelector().getMatchLabels()))
           .map(p -> p.getMetadata().getAnnotations() == null ? null : p.getMetadata().getAnnotations().get(DeliveryNames.ACTIVATION_REF))
           .filter(Objects::nonNull)
-          .filter(ref -> !ref.equals(activation.getMetadata().getNamespace() + "/" + activation.getMetadata().getName()))
+          .filter(ref -> !ref.equals(NamespacedName.ref(activation)))
           .sorted().toList();
       String message = fencedBy.isEmpty()
           ? "Unrestricted: tokens are issued to callers from any address, and no NetworkPolicy limits the API pods."
@@ -109,33 +110,20 @@ public final class NetworkFence {
     List<IPBlock> blocks = new ArrayList<>();
     for (TrustedNetwork network : networks.stream().sorted(Comparator.comparing(n -> n.getMetadata().getName())).toList()) {
       String id = network.getMetadata().getName();
-      List<Cidr> exceptions = new ArrayList<>();
-      for (String text : network.getSpec().exceptions == null ? List.<String>of() : network.getSpec().exceptions) {
-        try {
-          exceptions.add(Cidr.parse(text));
-        } catch (IllegalArgumentException e) {
-          // A broken exception would widen access if dropped: the whole network is left out instead.
-          ignored.add(id + ": exception " + e.getMessage() + " (network left out)");
-          exceptions = null;
-          break;
-        }
+      TrustedRanges ranges = TrustedRanges.of(network);
+      for (TrustedRanges.Problem problem : ranges.problems()) {
+        // A broken exception would widen access if dropped: the whole network is left out instead.
+        ignored.add(problem.kind().equals("exception") ? id + ": exception " + problem.message() + " (network left out)"
+            : id + ": " + problem.message());
       }
-      if (exceptions == null) {
-        continue;
-      }
-      for (String text : network.getSpec().cidrs == null ? List.<String>of() : network.getSpec().cidrs) {
-        try {
-          Cidr cidr = Cidr.parse(text);
-          TreeSet<String> except = new TreeSet<>();
-          for (Cidr ex : exceptions) {
-            if (ex.isIpv6() == cidr.isIpv6() && cidr.contains(ex.network()) && ex.prefix() > cidr.prefix()) {
-              except.add(ex.toString());
-            }
+      for (Cidr cidr : ranges.cidrs()) {
+        TreeSet<String> except = new TreeSet<>();
+        for (Cidr ex : ranges.exceptions()) {
+          if (ex.isIpv6() == cidr.isIpv6() && cidr.contains(ex.network()) && ex.prefix() > cidr.prefix()) {
+            except.add(ex.toString());
           }
-          blocks.add(new IPBlockBuilder().withCidr(cidr.toString()).withExcept(new ArrayList<>(except)).build());
-        } catch (IllegalArgumentException e) {
-          ignored.add(id + ": " + e.getMessage());
         }
+        blocks.add(new IPBlockBuilder().withCidr(cidr.toString()).withExcept(new ArrayList<>(except)).build());
       }
     }
     blocks.sort(Comparator.comparing(IPBlock::getCidr));
@@ -148,8 +136,7 @@ public final class NetworkFence {
         .withNewMetadata().withNamespace(activation.getMetadata().getNamespace()).withName(name)
         .addToLabels(DeliveryNames.MANAGED_BY, DeliveryNames.OPERATOR).addToLabels(DeliveryNames.ROLE, ROLE_POLICY)
         .addToLabels(DeliveryNames.ACTIVATION, DeliveryNames.labelValue(activation.getMetadata().getName()))
-        .addToAnnotations(DeliveryNames.ACTIVATION_REF,
-            activation.getMetadata().getNamespace() + "/" + activation.getMetadata().getName())
+        .addToAnnotations(DeliveryNames.ACTIVATION_REF, NamespacedName.ref(activation))
         .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(activation.getApiVersion())
             .withKind(activation.getKind()).withName(activation.getMetadata().getName())
             .withUid(activation.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(false).build())

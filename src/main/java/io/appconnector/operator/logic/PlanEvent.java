@@ -21,6 +21,12 @@ public enum PlanEvent {
   Suspended,
   /** The listing was deleted, Retired or is no longer offered to the tenant: the delivered Secret is withdrawn. */
   CredentialsWithdrawn,
+  /** Used, then not used for the listing's idle lifetime: the delivered Secret is removed and tokens are refused. */
+  CredentialsIdleExpired,
+  /** A new secret for the same client ID, delivered beside the previous one (a rotation's overlap begins). */
+  SecretRotated,
+  /** The previous secret of a rotation stops working: the new one was used, or the grace period ended. */
+  PreviousSecretRetired,
   /** The listing changed how its vendor authenticates: the same client ID is issued for the new method. */
   ClientAuthenticationChanged;
 

@@ -88,6 +88,13 @@ public class ProductMetrics {
     exchanges(outcome).increment();
   }
 
+  /** One token issued for an activation of this listing (labelled by listing only: tenants are not a label). */
+  public void exchangeForListing(String listing) {
+    Counter.builder("appconnector.token.exchanges.by.listing")
+        .description("Tokens issued at the token endpoint, by listing").tag("listing", listing).register(registry)
+        .increment();
+  }
+
   private Counter exchanges(String outcome) {
     return Counter.builder("appconnector.token.exchanges")
         .description("Token exchanges at the token endpoint, by outcome (issued or the OAuth 2.0 error)")

@@ -12,6 +12,9 @@ import io.appconnector.operator.logic.ActivationPlanner;
 import io.appconnector.operator.logic.CredentialAction;
 import io.appconnector.operator.logic.DeliveredCredentials;
 import io.appconnector.operator.logic.PlanEvent;
+import io.appconnector.operator.logic.SecretRotation;
+import io.appconnector.operator.logic.VendorNotice;
+import io.appconnector.operator.dependent.VendorNotifications;
 import io.appconnector.operator.logic.VendorSecret;
 import io.appconnector.operator.observability.ProductMetrics;
 import io.appconnector.operator.values.Conditions;
@@ -63,6 +66,7 @@ public class ActivationReconciler implements Reconciler<Activation> {
 
   private final Duration defaultLifetime;
   private final ListingReports reports;
+  private VendorNotifications notifications;
 
   public ActivationReconciler(Clock clock, PlanExecutor executor, EventRecorder events, Deadlines deadlines,
       ApiPods apiPods, Duration defaultLifetime, ProductMetrics metrics, OwnWrites ownWrites) {
@@ -120,7 +124,9 @@ public class ActivationReconciler implements Reconciler<Activation> {
     DeliveredCredentials delivered = sources.delivered(activation, listing);
     Namespace tenant = sources.namespace(activation);
     ActivationPlan plan = plan(activation, listing, peers, vendorSecret, delivered, tenant, now);
-    if (plan.revokesOrReplaces()) {
+    SecretRotation.Decision rotation = SecretRotation.decide(activation, listing == null ? null : listing.getSpec(),
+        plan, delivered, now);
+    if (plan.revokesOrReplaces() || rotation.step() != SecretRotation.Step.NONE) {
       // Caches can lag behind a first use recorded a moment ago or a Secret just replaced: decide
       // anything that revokes or replaces credentials again on fresh reads.
       Activation fresh = context.getClient().resource(activation).get();
@@ -130,6 +136,7 @@ public class ActivationReconciler implements Reconciler<Activation> {
       activation = fresh;
       delivered = sources.freshDelivered(activation, listing);
       plan = plan(activation, listing, peers, vendorSecret, delivered, tenant, now);
+      rotation = SecretRotation.decide(activation, listing == null ? null : listing.getSpec(), plan, delivered, now);
     }
     if (plan.startsBilling(activation.getStatus())) {
       // Whether the tenant's plan includes the activation is decided for good: on a fresh read of
@@ -140,7 +147,8 @@ public class ActivationReconciler implements Reconciler<Activation> {
     // The fence goes up before credentials are delivered, and comes down once they are not needed.
     executor.fence(activation, plan.networkPolicy(), sources.policy(activation));
     PlanExecutor.Outcome outcome = executor.execute(activation, plan, delivered,
-        sources.feeRecord(activation, executor.feeRecordNamespace()), now);
+        sources.feeRecord(activation, executor.feeRecordNamespace()), now,
+        listing == null ? null : listing.getSpec().secretTemplate, rotation);
     boolean changed;
     if (outcome.deliverAfterStatus() != null) {
       // The record first, so no Secret exists that its record does not vouch for; the phase and
@@ -157,8 +165,12 @@ public class ActivationReconciler implements Reconciler<Activation> {
         tellVendor(activation, outcome.deleteAfterStatus(), plan);
       }
     }
-    if (changed || plan.action() == CredentialAction.REPAIR) {
+    if (rotation.step() != SecretRotation.Step.NONE) {
+      announceRotation(activation, outcome.status(), rotation);
+      notifyVendor(listing, activation, VendorNotice.forReason(rotation.event().reason()), outcome.status(), rotation.why(), now);
+    } else if (changed || plan.action() == CredentialAction.REPAIR) {
       announce(activation, plan);
+      notifyVendor(listing, activation, noticeType(activation, plan), outcome.status(), plan.message(), now);
       count(plan);
     }
     reports.report(activation.getSpec().listing, ResourceID.fromResource(activation),
@@ -166,6 +178,9 @@ public class ActivationReconciler implements Reconciler<Activation> {
     metrics.observed(ResourceID.fromResource(activation), plan.phase(),
         plan.phase() == ActivationStatus.Phase.Active ? plan.requeueAt() : null);
     Instant next = plan.nextLook();
+    if (rotation.nextLook() != null && (next == null || rotation.nextLook().isBefore(next))) {
+      next = rotation.nextLook();
+    }
     deadlines.set(ResourceID.fromResource(activation), next);
     if (next == null) {
       return UpdateControl.noUpdate();
@@ -186,6 +201,8 @@ public class ActivationReconciler implements Reconciler<Activation> {
     executor.cancelPendingFees(activation, sources.feeRecord(activation, executor.feeRecordNamespace()), now);
     executor.fence(activation, null, sources.policy(activation));
     events.normal(activation, "Deactivated", "Deactivated: delivered credentials revoked in every namespace.");
+    notifyVendor(sources.listing(activation), activation, VendorNotice.Type.REVOKED, activation.getStatus(),
+        "the tenant deactivated the listing", now);
     sources.wakePeers(context, activation);
     forget(activation);
     log.info("deactivated {}/{}", activation.getMetadata().getNamespace(), activation.getMetadata().getName());
@@ -268,6 +285,59 @@ public class ActivationReconciler implements Reconciler<Activation> {
       copy.setStatus(status);
       return copy;
     }, a -> ownWrites.write(a, () -> context.getClient().resource(a).updateStatus()), 0, 0, 0);
+  }
+
+  /** One Event and one log line per rotation step, on the Activation and on the vendor's Secret. */
+  private void announceRotation(Activation activation, ActivationStatus status, SecretRotation.Decision rotation) {
+    ActivationStatus.Credential record = status.credential;
+    String message = rotation.step() == SecretRotation.Step.RETIRE
+        ? "The previous secret of client ID " + record.clientId + " was retired (" + rotation.why()
+            + "); only the current one is accepted, and previousClientSecret is gone from the delivered Secret."
+        : "A new secret for client ID " + record.clientId + " was delivered as clientSecret (" + rotation.why()
+            + "); the previous one, now previousClientSecret, is accepted until " + record.previousSecret.retiresAt
+            + " or the new secret's first use, whichever comes first.";
+    log.info("activation {}/{}: {}", activation.getMetadata().getNamespace(), activation.getMetadata().getName(),
+        rotation.event());
+    events.normal(activation, rotation.event().reason(), message);
+    if (record.deliveredTo != null) {
+      String[] where = record.deliveredTo.split("/", 2);
+      events.normal(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withNamespace(where[0])
+          .withName(where[1]).endMetadata().build(), rotation.event().reason(), "Tenant '"
+          + activation.getMetadata().getNamespace() + "', listing '" + activation.getSpec().listing + "': " + message);
+    }
+  }
+
+  /** Sends the vendor of notifications to be told (set once, before the operator starts). */
+  public ActivationReconciler withNotifications(VendorNotifications notifications) {
+    this.notifications = notifications;
+    return this;
+  }
+
+  /** What the vendor is told of a plan carried out: an action's event, or consent given again. */
+  static VendorNotice.Type noticeType(Activation activation, ActivationPlan plan) {
+    ActivationStatus.Phase before = activation.getStatus() == null ? null : activation.getStatus().phase;
+    if (plan.acts()) {
+      return VendorNotice.forReason(plan.event().reason());
+    }
+    return before == ActivationStatus.Phase.AwaitingConsent && plan.phase() == ActivationStatus.Phase.Active
+        ? VendorNotice.Type.CONSENT_RENEWED : null;
+  }
+
+  /** Queues a notice for the listing's webhook; never waits for the vendor. */
+  private void notifyVendor(AppListing listing, Activation activation, VendorNotice.Type type, ActivationStatus status,
+      String detail, Instant now) {
+    if (notifications == null || type == null || listing == null) {
+      return;
+    }
+    ActivationStatus.Credential record = status == null ? null : status.credential;
+    java.time.Instant retiresAt = record == null || record.previousSecret == null ? null
+        : io.appconnector.operator.values.Times.parse(record.previousSecret.retiresAt);
+    notifications.send(listing, new VendorNotice(type, activation.getMetadata().getNamespace(),
+        activation.getMetadata().getName(), activation.getMetadata().getUid(), activation.getSpec().listing,
+        record == null ? null : record.clientId,
+        record == null || record.deliveredTo == null ? listing.getSpec().vendor.namespace + "/"
+            + io.appconnector.operator.values.DeliveryNames.secretName(activation) : record.deliveredTo,
+        now, detail, type == VendorNotice.Type.ROTATED ? retiresAt : null));
   }
 
   private void announce(Activation activation, ActivationPlan plan) {

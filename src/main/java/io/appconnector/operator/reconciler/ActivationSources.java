@@ -1,5 +1,6 @@
 package io.appconnector.operator.reconciler;
 
+import io.appconnector.operator.values.NamespacedName;
 import io.appconnector.operator.cache.DeliveredSecretStore;
 import io.appconnector.operator.cache.LeanStore;
 import io.appconnector.operator.api.v1alpha1.Activation;
@@ -71,7 +72,7 @@ class ActivationSources {
     var primaries = context.getPrimaryCache();
     primaries.addIndexer(BY_LISTING, a -> List.of(a.getSpec().listing));
     primaries.addIndexer(BY_VENDOR_SECRET, a -> a.getSpec().vendorCredentialsSecretRef == null ? List.of()
-        : List.of(a.getMetadata().getNamespace() + "/" + a.getSpec().vendorCredentialsSecretRef.name));
+        : List.of(new NamespacedName(a.getMetadata().getNamespace(), a.getSpec().vendorCredentialsSecretRef.name).toString()));
 
     listings = new InformerEventSource<>(cached(AppListing.class, LeanStore.withoutManagedFields())
         .withName("listings").withWatchAllNamespaces().withFollowControllerNamespacesChanges(false)
@@ -85,7 +86,7 @@ class ActivationSources {
     vendorSecrets = new InformerEventSource<>(cached(Secret.class, LeanStore.keyNamesOnly())
         .withName("vendor-credentials").withLabelSelector(VendorSecret.LABEL + "=true")
         .withSecondaryToPrimaryMapper(s -> ids(primaries.byIndex(BY_VENDOR_SECRET,
-            s.getMetadata().getNamespace() + "/" + s.getMetadata().getName())))
+            NamespacedName.ref(s))))
         .build(), context);
 
     // Watched by label in every namespace, kept only in the namespaces listings deliver to: those
@@ -151,7 +152,7 @@ class ActivationSources {
   }
 
   NetworkPolicy policy(Activation activation) {
-    String ref = activation.getMetadata().getNamespace() + "/" + activation.getMetadata().getName();
+    String ref = NamespacedName.ref(activation);
     return tenantPolicies(activation).stream().filter(p -> p.getMetadata().getAnnotations() != null
         && ref.equals(p.getMetadata().getAnnotations().get(DeliveryNames.ACTIVATION_REF))).findFirst().orElse(null);
   }
@@ -205,13 +206,13 @@ class ActivationSources {
 
   /** Like {@link #delivered}, read from the API server instead of the cache (where the record says, else at its name). */
   DeliveredCredentials freshDelivered(Activation activation, AppListing listing) {
-    String recorded = recordedLocation(activation);
+    NamespacedName recorded = NamespacedName.parse(recordedLocation(activation));
     String namespace = listing != null ? listing.getSpec().vendor.namespace
-        : recorded != null ? recorded.split("/", 2)[0] : null;
+        : recorded != null ? recorded.namespace() : null;
     if (namespace == null) {
       return null;
     }
-    String name = recorded != null && recorded.startsWith(namespace + "/") ? recorded.split("/", 2)[1]
+    String name = recorded != null && recorded.namespace().equals(namespace) ? recorded.name()
         : DeliveryNames.secretName(activation);
     DeliveredCredentials d = DeliveredCredentials.read(client.secrets().inNamespace(namespace).withName(name).get());
     return d != null && activation.getMetadata().getUid().equals(d.activationUid()) ? d : null;
@@ -302,12 +303,8 @@ class ActivationSources {
 
   private static Set<ResourceID> owner(HasMetadata secret) {
     Map<String, String> annotations = secret.getMetadata().getAnnotations();
-    String ref = annotations == null ? null : annotations.get(DeliveryNames.ACTIVATION_REF);
-    if (ref == null || !ref.contains("/")) {
-      return Set.of();
-    }
-    String[] parts = ref.split("/", 2);
-    return Set.of(new ResourceID(parts[1], parts[0]));
+    NamespacedName ref = annotations == null ? null : NamespacedName.parse(annotations.get(DeliveryNames.ACTIVATION_REF));
+    return ref == null ? Set.of() : Set.of(new ResourceID(ref.name(), ref.namespace()));
   }
 
   private static Set<ResourceID> ids(Collection<Activation> activations) {

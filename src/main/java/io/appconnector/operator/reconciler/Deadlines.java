@@ -24,8 +24,4 @@ public class Deadlines {
   public Optional<Instant> of(ResourceID id) {
     return Optional.ofNullable(next.get(id));
   }
-
-  public Optional<Instant> earliest() {
-    return next.values().stream().min(Instant::compareTo);
-  }
 }

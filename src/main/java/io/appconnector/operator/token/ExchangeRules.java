@@ -7,9 +7,11 @@ import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
 import io.appconnector.operator.credentials.SecretVerifier;
+import io.appconnector.operator.logic.IdleExpiry;
+import io.appconnector.operator.logic.SecretRotation;
 import io.appconnector.operator.logic.LiveCredential;
 import io.appconnector.operator.values.GoDuration;
-import io.appconnector.operator.values.Times;
+import io.appconnector.operator.logic.UnusedCredentials;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -79,7 +81,9 @@ public final class ExchangeRules {
     Credential credential = credential(activation, clientId);
     String verifier = credential == null || credential.verifier == null ? DECOY_VERIFIER : credential.verifier;
     // Always compare, before anything else decides: the time taken does not tell why a request fails.
-    boolean secretMatches = SecretVerifier.matches(verifier, secret);
+    boolean secretMatches = SecretVerifier.matches(verifier, secret)
+        // During a rotation's overlap the previous secret is accepted too, until it retires.
+        || (credential != null && SecretRotation.acceptsPrevious(credential, secret, now));
     if (credential == null) {
       return Verdict.refused(Refusal.UNKNOWN_CLIENT);
     }
@@ -94,7 +98,8 @@ public final class ExchangeRules {
     if (unusable != null || !secretMatches) {
       return Verdict.refused(unusable != null ? unusable : Refusal.WRONG_SECRET);
     }
-    return granted(clientId, credential, activation, listing, trustedNetworks, source, defaultTokenLifetime);
+    return granted(clientId, credential, activation, listing, trustedNetworks, source, defaultTokenLifetime,
+        now);
   }
 
   /**
@@ -118,7 +123,8 @@ public final class ExchangeRules {
         || LiveCredential.method(credential) != listing.getSpec().clientAuthenticationMethod()) {
       return Verdict.refused(listing == null || listing.getSpec() == null ? Refusal.NO_LISTING : Refusal.WRONG_METHOD);
     }
-    Verdict verdict = granted(clientId, credential, activation, listing, trustedNetworks, source, defaultTokenLifetime);
+    Verdict verdict = granted(clientId, credential, activation, listing, trustedNetworks, source, defaultTokenLifetime,
+        now);
     if (!verdict.allowed()) {
       return verdict;
     }
@@ -127,9 +133,12 @@ public final class ExchangeRules {
   }
 
   private static Verdict granted(String clientId, Credential credential, Activation activation, AppListing listing,
-      Collection<TrustedNetwork> trustedNetworks, byte[] source, Duration defaultTokenLifetime) {
+      Collection<TrustedNetwork> trustedNetworks, byte[] source, Duration defaultTokenLifetime, Instant now) {
     if (listing == null || listing.getSpec() == null) {
       return Verdict.refused(Refusal.NO_LISTING);
+    }
+    if (IdleExpiry.expired(credential, listing.getSpec(), now)) {
+      return Verdict.refused(Refusal.EXPIRED);
     }
     if (activation.getSpec().networkSecurity == NetworkSecurity.TrustedOnly
         && (source == null || !TrustedSources.allows(trustedNetworks, source))) {
@@ -151,9 +160,7 @@ public final class ExchangeRules {
     if (activation.getMetadata().getDeletionTimestamp() != null) {
       return Refusal.DEACTIVATED;
     }
-    Instant expiresAt = Times.parse(credential.expiresAt);
-    if (credential.expiredAt != null
-        || (credential.firstUsedAt == null && expiresAt != null && !now.isBefore(expiresAt))) {
+    if (credential.expiredAt != null || UnusedCredentials.pastDeadline(credential, now)) {
       return Refusal.EXPIRED;
     }
     if (activation.getSpec().suspended || activation.getStatus().phase == Phase.Suspended) {

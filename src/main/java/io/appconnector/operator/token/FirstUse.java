@@ -1,5 +1,6 @@
 package io.appconnector.operator.token;
 
+import io.appconnector.operator.logic.UnusedCredentials;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Credential;
 import io.appconnector.operator.logic.LiveCredential;
@@ -37,8 +38,7 @@ public final class FirstUse {
       if (credential.firstUsedAt != null) {
         return Result.ALREADY_RECORDED;
       }
-      Instant expiresAt = Times.parse(credential.expiresAt);
-      if (!LiveCredential.live(credential) || credential.expiredAt != null || (expiresAt != null && !at.isBefore(expiresAt))) {
+      if (!LiveCredential.live(credential) || credential.expiredAt != null || UnusedCredentials.pastDeadline(credential, at)) {
         return Result.NOT_USABLE;
       }
       credential.firstUsedAt = Times.formatPrecise(at);
@@ -51,7 +51,7 @@ public final class FirstUse {
         }
       }
     }
-    throw new IllegalStateException("could not record first use of " + namespace + "/" + name
+    throw new RetryLater("could not record first use of " + namespace + "/" + name
         + " after " + ATTEMPTS + " conflicting writes");
   }
 }

@@ -1,11 +1,9 @@
 package io.appconnector.operator.token;
 
+import io.appconnector.operator.values.Sha256;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -131,13 +129,7 @@ public final class GuessingLimits {
 
   /** A keyed hash into the shared buckets: made-up keys land anywhere, and nobody can aim at one. */
   private int shared(String text) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(hashKey);
-      byte[] digest = sha.digest(text.getBytes(StandardCharsets.UTF_8));
-      return ((digest[0] & 0xff) << 8 | (digest[1] & 0xff)) % SHARED_BUCKETS;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
-    }
+    byte[] digest = Sha256.of(hashKey, Sha256.utf8(text));
+    return ((digest[0] & 0xff) << 8 | (digest[1] & 0xff)) % SHARED_BUCKETS;
   }
 }

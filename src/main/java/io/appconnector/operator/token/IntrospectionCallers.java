@@ -1,11 +1,10 @@
 package io.appconnector.operator.token;
 
+import io.appconnector.operator.values.Sha256;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,7 @@ import java.util.Map;
  * Basic. Without the Secret nobody may. Watched, so adding or removing a caller needs no restart.
  */
 public class IntrospectionCallers implements AutoCloseable {
-  private static final byte[] DECOY = sha256("no caller has this password");
+  private static final byte[] DECOY = Sha256.of("no caller has this password");
 
   private final SharedIndexInformer<Secret> informer;
 
@@ -30,8 +29,8 @@ public class IntrospectionCallers implements AutoCloseable {
     List<Secret> secrets = informer.getStore().list();
     Map<String, String> data = secrets.isEmpty() ? null : secrets.get(0).getData();
     String stored = data == null ? null : data.get(callerId);
-    byte[] expected = stored == null ? DECOY : sha256(decode(stored));
-    boolean matches = MessageDigest.isEqual(expected, sha256(password.getBytes(StandardCharsets.UTF_8)));
+    byte[] expected = stored == null ? DECOY : Sha256.of(decode(stored));
+    boolean matches = MessageDigest.isEqual(expected, Sha256.of(password));
     return matches && stored != null;
   }
 
@@ -43,17 +42,6 @@ public class IntrospectionCallers implements AutoCloseable {
     }
   }
 
-  private static byte[] sha256(String text) {
-    return sha256(text.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
-    }
-  }
 
   @Override
   public void close() {

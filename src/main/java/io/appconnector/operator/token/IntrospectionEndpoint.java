@@ -1,5 +1,6 @@
 package io.appconnector.operator.token;
 
+import io.appconnector.operator.values.TokenPaths;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.appconnector.operator.http.HttpAnswer;
 import io.appconnector.operator.http.HttpCall;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * every token issued for it at once.
  */
 public class IntrospectionEndpoint {
-  public static final String PATH = "/oauth2/introspect";
+  public static final String PATH = TokenPaths.INTROSPECT;
 
   private final ClientDirectory directory;
   private final IntrospectionCallers callers;

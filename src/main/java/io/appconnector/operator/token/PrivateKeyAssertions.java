@@ -3,6 +3,7 @@ package io.appconnector.operator.token;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -71,7 +72,8 @@ final class PrivateKeyAssertions implements ClientAuthenticator {
     JWTClaimsSet claims;
     try {
       claims = processor.process(jwt, null);
-    } catch (BadJOSEException e) {
+    } catch (BadJOSEException | RateLimitReachedException e) {
+      // Also a key ID the set did not have when it was last fetched, while refetching waits its turn.
       return "assertion_signature_not_verified";
     } catch (JOSEException e) {
       // The keys could not be had (the JWKS URL did not answer in time, or answered nonsense).

@@ -134,26 +134,26 @@ public class SigningKeyStore implements AutoCloseable {
       if (held == null || !held.rotatedAt().isAfter(stored.rotatedAt())) {
         keys.set(stored);
       }
-    } catch (IllegalStateException e) {
+    } catch (RetryLater e) {
       log.warn(e.getMessage());
     }
   }
 
   private SigningKeys read(Secret secret) {
     if (secret == null) {
-      throw new IllegalStateException("the signing-key Secret " + namespace + "/" + name + " disappeared while reading it");
+      throw new RetryLater("the signing-key Secret " + namespace + "/" + name + " disappeared while reading it");
     }
     try {
       return SigningKeys.fromSecretData(secret.getData());
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("the Secret " + namespace + "/" + name + " holds no usable signing keys ("
+      throw new RetryLater("the Secret " + namespace + "/" + name + " holds no usable signing keys ("
           + e.getMessage() + "); delete it and the operator generates new ones");
     }
   }
 
   /** An exception naming the Secret and the HTTP status, never the keys the request carried. */
-  private IllegalStateException failure(String what, KubernetesClientException e) {
-    return new IllegalStateException(what + " the signing-key Secret " + namespace + "/" + name + " failed: HTTP "
+  private RetryLater failure(String what, KubernetesClientException e) {
+    return new RetryLater(what + " the signing-key Secret " + namespace + "/" + name + " failed: HTTP "
         + e.getCode() + " " + (e.getStatus() == null ? "" : e.getStatus().getReason()));
   }
 

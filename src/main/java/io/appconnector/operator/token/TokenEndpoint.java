@@ -1,7 +1,11 @@
 package io.appconnector.operator.token;
 
 import io.appconnector.operator.api.v1alpha1.Activation;
+import io.appconnector.operator.api.v1alpha1.ActivationStatus;
 import io.appconnector.operator.api.v1alpha1.AppListing;
+import io.appconnector.operator.credentials.SecretVerifier;
+import io.appconnector.operator.logic.IdleExpiry;
+import io.appconnector.operator.logic.SecretRotation;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
 import io.appconnector.operator.http.HttpAnswer;
 import io.appconnector.operator.http.HttpCall;
@@ -38,6 +42,7 @@ public class TokenEndpoint {
   private final Duration defaultTokenLifetime;
   private final Consumer<String> outcomes;
   private final AtomicLong firstUsesRecorded = new AtomicLong();
+  private final UsageLedger usage;
   private final ClientAuthenticators authenticators;
 
   public TokenEndpoint(KubernetesClient client, ClientDirectory directory, Supplier<SigningKeys> keys,
@@ -51,7 +56,17 @@ public class TokenEndpoint {
   public TokenEndpoint(KubernetesClient client, ClientDirectory directory, Supplier<SigningKeys> keys,
       AccessTokens tokens, GuessingLimits guessing, RefusalLog refusals, Clock clock, Duration defaultTokenLifetime,
       Consumer<String> outcomes, ClientAuthenticators authenticators) {
+    this(client, directory, keys, tokens, guessing, refusals, clock, defaultTokenLifetime, outcomes, authenticators,
+        new UsageLedger(client, UsageLedger.DEFAULT_INTERVAL, listing -> {
+        }));
+  }
+
+  /** As above, noting every exchange in {@code usage} (use count, last use, exchanges per listing). */
+  public TokenEndpoint(KubernetesClient client, ClientDirectory directory, Supplier<SigningKeys> keys,
+      AccessTokens tokens, GuessingLimits guessing, RefusalLog refusals, Clock clock, Duration defaultTokenLifetime,
+      Consumer<String> outcomes, ClientAuthenticators authenticators, UsageLedger usage) {
     this.authenticators = authenticators;
+    this.usage = usage;
     this.defaultTokenLifetime = defaultTokenLifetime;
     this.outcomes = outcomes;
     this.client = client;
@@ -92,7 +107,7 @@ public class TokenEndpoint {
       }
       refusals.refused(refused != null ? refused : clientId, e.reason());
       return HttpReplies.error(e);
-    } catch (KubernetesClientException | IllegalStateException e) {
+    } catch (KubernetesClientException | RetryLater e) {
       log.warn("a token exchange could not finish: {}", e.getMessage());
       outcomes.accept("temporarily_unavailable");
       return HttpReplies.error(OAuthError.temporarilyUnavailable());
@@ -147,6 +162,18 @@ public class TokenEndpoint {
         firstUsesRecorded.incrementAndGet();
         log.info("first use of client {} of {}/{} recorded", clientId, grant.tenant(), grant.activation());
       }
+    }
+    ActivationStatus.Credential credential = activation.getStatus().credential;
+    if (SecretRotation.firstUseOfCurrentSecret(credential)
+        && SecretVerifier.matches(credential.verifier, request.client().clientSecret())) {
+      // Durable before the token leaves: once the new secret is in use, the previous one is refused.
+      SecretFirstUse.record(client, grant.tenant(), grant.activation(), clientId, credential.verifier, now);
+    }
+    usage.used(grant.tenant(), grant.activation(), clientId, grant.listing(), now);
+    Instant idleDeadline = IdleExpiry.deadline(credential, listing.getSpec());
+    if (idleDeadline != null && !now.isBefore(idleDeadline.minus(usage.interval().multipliedBy(2)))) {
+      // Near the idle deadline a use is written before the token leaves, so the record is never behind then.
+      usage.flushNow(grant.tenant(), grant.activation(), clientId);
     }
     return tokens.issue(grant, scopes, keys.get(), now);
   }

@@ -5,6 +5,7 @@ import io.appconnector.operator.http.HttpAnswer;
 import io.appconnector.operator.http.HttpCall;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,9 +42,11 @@ public final class TokenServer implements AutoCloseable {
   private final GuessingLimits guessing;
   private final RefusalLog refusals;
   private final ServingCertificate certificate;
+  private final UsageLedger usage;
   private volatile boolean serving;
 
-  private TokenServer(KubernetesClient client, TokenSettings requested, Clock clock, Consumer<String> outcomes) {
+  private TokenServer(KubernetesClient client, TokenSettings requested, Clock clock, Consumer<String> outcomes,
+      Duration usageInterval, Consumer<String> exchangesPerListing) {
     certificate = requested.tlsSecret() == null ? null
         : new ServingCertificate(client, requested.operatorNamespace(), requested.tlsSecret());
     // An embedded server (no issuer configured) listens on loopback only.
@@ -60,9 +63,10 @@ public final class TokenServer implements AutoCloseable {
     guessing = new GuessingLimits(settings.guessing(), id -> directory.byClientId(id) != null, clock);
     refusals = new RefusalLog(log::info);
     AccessTokens tokens = new AccessTokens(settings.issuer(), settings.audience());
+    usage = new UsageLedger(client, usageInterval, exchangesPerListing);
     ClientAuthenticators authenticators = ClientAuthenticators.standard(client, settings);
     tokenEndpoint = new TokenEndpoint(client, directory, keys::current, tokens, guessing, refusals, clock,
-        settings.defaultTokenLifetime(), outcomes, authenticators);
+        settings.defaultTokenLifetime(), outcomes, authenticators, usage);
     introspection = new IntrospectionEndpoint(directory, callers, keys::current, tokens, guessing, clock);
     wellKnown = new WellKnownEndpoints(settings, keys::current, authenticators.metadataNames());
   }
@@ -94,7 +98,17 @@ public final class TokenServer implements AutoCloseable {
   /** As above, telling {@code outcomes} the result of every exchange ("issued" or the RFC 6749 error code). */
   public static TokenServer start(KubernetesClient client, TokenSettings settings, Clock clock,
       Consumer<String> outcomes) {
-    TokenServer server = new TokenServer(client, settings, clock, outcomes);
+    return start(client, settings, clock, outcomes, UsageLedger.DEFAULT_INTERVAL, listing -> {
+    });
+  }
+
+  /**
+   * As above, adding each credential's use to its status every {@code usageInterval}, and telling
+   * {@code exchangesPerListing} the listing of every exchange.
+   */
+  public static TokenServer start(KubernetesClient client, TokenSettings settings, Clock clock,
+      Consumer<String> outcomes, Duration usageInterval, Consumer<String> exchangesPerListing) {
+    TokenServer server = new TokenServer(client, settings, clock, outcomes, usageInterval, exchangesPerListing);
     try {
       server.directory.start();
       server.keys.start();
@@ -105,6 +119,8 @@ public final class TokenServer implements AutoCloseable {
           TimeUnit.SECONDS);
       server.scheduler.scheduleWithFixedDelay(server::checkRotation, ROTATION_CHECK_SECONDS, ROTATION_CHECK_SECONDS,
           TimeUnit.SECONDS);
+      server.scheduler.scheduleWithFixedDelay(server.usage::flush, usageInterval.toMillis(),
+          usageInterval.toMillis(), TimeUnit.MILLISECONDS);
       server.serving = true;
     } catch (RuntimeException e) {
       server.close();
@@ -159,10 +175,20 @@ public final class TokenServer implements AutoCloseable {
     return http.refused();
   }
 
+  /** The use counts this replica keeps until they are written. */
+  public UsageLedger usage() {
+    return usage;
+  }
+
   @Override
   public void close() {
     http.close();
     scheduler.shutdownNow();
+    try {
+      usage.flush();
+    } catch (RuntimeException e) {
+      log.warn("the last use counts could not be written: {}", e.getMessage());
+    }
     refusals.flush();
     if (certificate != null) {
       certificate.close();

@@ -1,5 +1,6 @@
 package io.appconnector.operator.token;
 
+import io.appconnector.operator.values.TokenPaths;
 import io.appconnector.operator.config.Env;
 import io.appconnector.operator.http.ServerLimits;
 import io.appconnector.operator.http.TrustedProxies;
@@ -34,7 +35,7 @@ public record TokenSettings(int port, String issuer, String audience, Duration k
 
   public static final Duration LONGEST_TOKEN_LIFETIME = Duration.ofHours(24);
   public static final String DEFAULT_ISSUER = "http://appconnector-operator.appconnector-system.svc:8080";
-  public static final String TOKEN_PATH = "/oauth2/token";
+  public static final String TOKEN_PATH = TokenPaths.TOKEN;
 
   public TokenSettings {
     if (port < 0 || port > 65535) {
@@ -131,11 +132,11 @@ public record TokenSettings(int port, String issuer, String audience, Duration k
   }
 
   public String introspectionEndpoint() {
-    return issuer + "/oauth2/introspect";
+    return issuer + TokenPaths.INTROSPECT;
   }
 
   public String jwksUri() {
-    return issuer + "/.well-known/jwks.json";
+    return issuer + TokenPaths.JWKS;
   }
 
   public TokenSettings withIssuer(String newIssuer) {

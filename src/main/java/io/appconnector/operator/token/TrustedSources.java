@@ -1,10 +1,8 @@
 package io.appconnector.operator.token;
 
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
-import io.appconnector.operator.values.Cidr;
-import java.util.ArrayList;
+import io.appconnector.operator.logic.TrustedRanges;
 import java.util.Collection;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -29,32 +27,13 @@ public final class TrustedSources {
       if (network.getSpec() == null || network.getSpec().cidrs == null) {
         continue;
       }
-      List<Cidr> exceptions = parseAll(network, network.getSpec().exceptions, "exception");
-      if (exceptions == null) {
-        continue;
-      }
-      boolean excepted = exceptions.stream().anyMatch(e -> e.contains(address));
-      if (!excepted && parseAll(network, network.getSpec().cidrs, "cidr").stream().anyMatch(c -> c.contains(address))) {
+      TrustedRanges ranges = TrustedRanges.of(network);
+      ranges.problems().forEach(p -> report(network, p.kind(), p.message()));
+      if (!ranges.leftOut() && ranges.contains(address)) {
         return true;
       }
     }
     return false;
-  }
-
-  /** The valid CIDRs; null when an exception is invalid, so the caller trusts nothing of that network. */
-  private static List<Cidr> parseAll(TrustedNetwork network, List<String> texts, String kind) {
-    List<Cidr> parsed = new ArrayList<>();
-    for (String text : texts == null ? List.<String>of() : texts) {
-      try {
-        parsed.add(Cidr.parse(text));
-      } catch (IllegalArgumentException e) {
-        report(network, kind, e.getMessage());
-        if (kind.equals("exception")) {
-          return null;
-        }
-      }
-    }
-    return parsed;
   }
 
   private static void report(TrustedNetwork network, String kind, String problem) {

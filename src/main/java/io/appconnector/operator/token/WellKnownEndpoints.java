@@ -1,5 +1,6 @@
 package io.appconnector.operator.token;
 
+import io.appconnector.operator.values.TokenPaths;
 import io.appconnector.operator.http.HttpAnswer;
 import io.appconnector.operator.http.HttpCall;
 import java.util.LinkedHashMap;
@@ -12,8 +13,8 @@ import java.util.function.Supplier;
  * {@code GET /.well-known/oauth-authorization-server} (RFC 8414 metadata); any other path is 404.
  */
 public class WellKnownEndpoints {
-  public static final String JWKS = "/.well-known/jwks.json";
-  public static final String METADATA = "/.well-known/oauth-authorization-server";
+  public static final String JWKS = TokenPaths.JWKS;
+  public static final String METADATA = TokenPaths.METADATA;
 
   private final TokenSettings settings;
   private final Supplier<SigningKeys> keys;

@@ -49,9 +49,4 @@ public final class Conditions {
     }
     return conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
   }
-
-  public static boolean isTrue(List<Condition> conditions, String type) {
-    Condition c = find(conditions, type);
-    return c != null && "True".equals(c.getStatus());
-  }
 }

@@ -1,10 +1,6 @@
 package io.appconnector.operator.values;
 
 import io.appconnector.operator.api.v1alpha1.Activation;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Names, labels and annotations of what the operator writes. Delivered Secrets have a name derived
@@ -26,6 +22,8 @@ public final class DeliveryNames {
   public static final String CLIENT_ID = "appconnector.io/client-id";
   public static final String ISSUED_AT = "appconnector.io/issued-at";
   public static final String EXPIRES_AT = "appconnector.io/expires-at";
+  /** kubectl's copy of what was applied: dropped from cached copies and from the writes the operator remembers. */
+  public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
   /** Label selector of every Secret the operator delivers. */
   public static final String DELIVERED_SELECTOR = MANAGED_BY + "=" + OPERATOR + "," + ROLE + "=" + ROLE_DELIVERED;
 
@@ -64,7 +62,7 @@ public final class DeliveryNames {
     if (name.length() <= max) {
       return name;
     }
-    String hash = sha256Hex(name).substring(0, 10);
+    String hash = Sha256.hex(name).substring(0, 10);
     String head = name.substring(0, max - hash.length() - 1);
     while (head.endsWith("-") || head.endsWith(".")) {
       head = head.substring(0, head.length() - 1);
@@ -72,11 +70,4 @@ public final class DeliveryNames {
     return head + "-" + hash;
   }
 
-  private static String sha256Hex(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -102,6 +102,16 @@ class ActivationAndNetworkValidationIT {
   }
 
   @Test
+  void loweringRotateSecretIsRejectedButRaisingItIsAccepted() {
+    Activation first = activationOf("invoices.read");
+    first.getSpec().rotateSecret = 2;
+    Activation stored = checks.update(checks.create(first), a -> a.getSpec().rotateSecret = 3);
+    assertEquals(3, stored.getSpec().rotateSecret);
+    checks.assertUpdateRejected(stored, a -> a.getSpec().rotateSecret = 1, "spec.rotateSecret",
+        "rotateSecret can only be raised (raise it to get a new secret for the same client ID)");
+  }
+
+  @Test
   void aNegativeRevisionIsRejected() {
     Activation a = activationOf("invoices.read");
     a.getSpec().revision = -1;

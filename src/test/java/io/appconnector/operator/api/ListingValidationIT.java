@@ -220,6 +220,94 @@ class ListingValidationIT {
     checks.assertRejected(l, "spec.allowedTenants", "must have at most 256 items");
   }
 
+  static AppListing withRotation(AppListing listing, String every, String grace) {
+    listing.getSpec().credentialPolicy = new AppListingSpec.CredentialPolicy();
+    listing.getSpec().credentialPolicy.rotateEvery = every;
+    listing.getSpec().credentialPolicy.rotationGracePeriod = grace;
+    return listing;
+  }
+
+  @ParameterizedTest(name = "rotateEvery {0} is rejected")
+  @ValueSource(strings = {"59m", "8761h", "30d"})
+  void aRotationPeriodOutOfRangeIsRejected(String every) {
+    checks.assertRejected(withRotation(listing(), every, null), "spec.credentialPolicy.rotateEvery",
+        "rotateEvery must be a duration between 1h and 8760h");
+  }
+
+  @ParameterizedTest(name = "rotationGracePeriod {0} is rejected")
+  @ValueSource(strings = {"59s", "721h", "1 day"})
+  void aRotationGracePeriodOutOfRangeIsRejected(String grace) {
+    checks.assertRejected(withRotation(listing(), null, grace), "spec.credentialPolicy.rotationGracePeriod",
+        "rotationGracePeriod must be a duration between 1m and 720h");
+  }
+
+  @ParameterizedTest(name = "rotateEvery {0} and rotationGracePeriod {1} are accepted")
+  @org.junit.jupiter.params.provider.CsvSource({"1h,1m", "720h,24h", "8760h,720h"})
+  void aRotationPolicyInRangeIsAccepted(String every, String grace) {
+    checks.create(withRotation(listing(), every, grace));
+  }
+
+  @ParameterizedTest(name = "idleLifetime {0} is rejected")
+  @ValueSource(strings = {"59m", "8761h", "90d"})
+  void anIdleLifetimeOutOfRangeIsRejected(String idle) {
+    AppListing l = listing();
+    l.getSpec().credentialPolicy = new AppListingSpec.CredentialPolicy();
+    l.getSpec().credentialPolicy.idleLifetime = idle;
+    checks.assertRejected(l, "spec.credentialPolicy.idleLifetime", "idleLifetime must be a duration between 1h and 8760h");
+  }
+
+  @ParameterizedTest(name = "webhook URL {0} is rejected")
+  @ValueSource(strings = {"ftp://vendor.example.com/hooks", "not a url", "/relative/path"})
+  void aWebhookUrlThatIsNotAnHttpUrlIsRejected(String url) {
+    AppListing l = listing();
+    l.getSpec().notifications = new AppListingSpec.Notifications();
+    l.getSpec().notifications.webhook = new AppListingSpec.Webhook();
+    l.getSpec().notifications.webhook.url = url;
+    checks.assertRejected(l, "spec.notifications.webhook.url", "notifications.webhook.url must be an absolute http(s) URL");
+  }
+
+  static AppListing withTemplate(AppListing listing, Map<String, String> labels, Map<String, String> annotations) {
+    listing.getSpec().secretTemplate = new AppListingSpec.SecretTemplate();
+    listing.getSpec().secretTemplate.labels = labels;
+    listing.getSpec().secretTemplate.annotations = annotations;
+    return listing;
+  }
+
+  @Test
+  void aSecretTemplateWithReloaderAndBackupKeysIsAccepted() {
+    checks.create(withTemplate(listing(), Map.of("team", "payments", "example.com/backup", "daily"),
+        Map.of("reloader.stakater.com/match", "true", "note", "any text: spaces, / and = too")));
+  }
+
+  @ParameterizedTest(name = "template label {0} is rejected")
+  @ValueSource(strings = {"appconnector.io/tenant", "appconnector.io/anything", "app.kubernetes.io/managed-by"})
+  void aSecretTemplateCannotSetTheOperatorsLabels(String key) {
+    checks.assertRejected(withTemplate(listing(), Map.of(key, "x"), null), "spec.secretTemplate.labels",
+        "secretTemplate.labels cannot set the operator's own keys");
+  }
+
+  @ParameterizedTest(name = "template annotation {0} is rejected")
+  @ValueSource(strings = {"appconnector.io/content-hash", "app.kubernetes.io/managed-by"})
+  void aSecretTemplateCannotSetTheOperatorsAnnotations(String key) {
+    checks.assertRejected(withTemplate(listing(), null, Map.of(key, "x")), "spec.secretTemplate.annotations",
+        "secretTemplate.annotations cannot set the operator's own keys");
+  }
+
+  @ParameterizedTest(name = "template key {0} is rejected")
+  @ValueSource(strings = {"two words", "-leading-dash", "UPPER.example.com/x", "a/b/c", "x/"})
+  void aSecretTemplateKeyThatIsNotALabelKeyIsRejected(String key) {
+    checks.assertRejected(withTemplate(listing(), Map.of(key, "x"), null), "spec.secretTemplate.labels",
+        "secretTemplate.labels keys must be Kubernetes label keys");
+    checks.assertRejected(withTemplate(listing(), null, Map.of(key, "x")), "spec.secretTemplate.annotations",
+        "secretTemplate.annotations keys must be Kubernetes annotation keys");
+  }
+
+  @Test
+  void aSecretTemplateLabelValueThatIsNotALabelValueIsRejected() {
+    checks.assertRejected(withTemplate(listing(), Map.of("team", "two words"), null), "spec.secretTemplate.labels.team",
+        "should match");
+  }
+
   static AppListing authenticating(AppListingSpec.ClientAuthenticationMethod method, String serviceAccount, String jwks,
       String jwksUrl) {
     AppListing l = listing("invoices.read");

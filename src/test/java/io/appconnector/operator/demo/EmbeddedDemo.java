@@ -72,6 +72,7 @@ public final class EmbeddedDemo {
       failures += showFences(client);
       TokenExchangeDemo exchange = new TokenExchangeDemo(client, tokens, out);
       failures += exchange.exchange("tenant-acme", "paywise-payroll");
+      failures += exchange.rotateWithoutAFailedExchange("tenant-acme", "paywise-payroll");
       failures += exchange.refusedFromUntrustedAddress("tenant-acme", "ledgerly");
       failures += exchange.exchangeWithOwnKey("tenant-acme", "signwise", demoVendorKey());
       out.println();

@@ -78,6 +78,55 @@ final class TokenExchangeDemo {
   }
 
   /**
+   * Rotates the secret of an Unrestricted activation as a tenant does (spec.rotateSecret) while its
+   * vendor keeps exchanging: pods that still hold the old secret, then pods that loaded the new one.
+   * Returns 1 if any exchange failed or the old secret was not retired by the new one's first use.
+   */
+  int rotateWithoutAFailedExchange(String namespace, String name) throws Exception {
+    Map<String, String> before = mounted(namespace, name);
+    int exchanges = 0;
+    int failed = 0;
+    out.println("== Rotation: the tenant raises spec.rotateSecret of " + namespace + "/" + name
+        + "; the vendor keeps exchanging throughout");
+    failed += post(before).statusCode() == 200 ? 0 : 1;
+    exchanges++;
+    long rotation = client.resources(Activation.class).inNamespace(namespace).withName(name).get().getSpec().rotateSecret;
+    // As kubectl patch does it: a merge patch of the one field.
+    client.resources(Activation.class).inNamespace(namespace).withName(name).patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        "{\"spec\":{\"rotateSecret\":" + (rotation + 1) + "}}");
+    Map<String, String> during = io.appconnector.operator.support.Await.until("the new secret delivered",
+        () -> mounted(namespace, name), m -> before.get("clientSecret").equals(m.get("previousClientSecret")));
+    Activation overlapping = client.resources(Activation.class).inNamespace(namespace).withName(name).get();
+    out.println("   new secret delivered as clientSecret, same clientId " + during.get("clientId"));
+    out.println("   the old one stays as previousClientSecret until "
+        + overlapping.getStatus().credential.previousSecret.retiresAt + " or the new one's first use");
+    for (int i = 0; i < 3; i++) {
+      failed += post(before).statusCode() == 200 ? 0 : 1;
+      exchanges++;
+    }
+    out.println("   pods that still hold the old secret: 3 exchanges, " + failed + " failed");
+    Map<String, String> reloaded = new java.util.HashMap<>(before);
+    reloaded.put("clientSecret", during.get("clientSecret"));
+    for (int i = 0; i < 3; i++) {
+      failed += post(reloaded).statusCode() == 200 ? 0 : 1;
+      exchanges++;
+    }
+    Activation retired = io.appconnector.operator.support.Await.until("the old secret retired",
+        () -> client.resources(Activation.class).inNamespace(namespace).withName(name).get(),
+        a -> a.getStatus().credential.previousSecret == null);
+    Map<String, String> after = io.appconnector.operator.support.Await.until("previousClientSecret removed",
+        () -> mounted(namespace, name), m -> !m.containsKey("previousClientSecret"));
+    int oldAfter = post(before).statusCode();
+    out.println("   pods that loaded the new secret: 3 exchanges; the first, at "
+        + retired.getStatus().credential.secretFirstUsedAt + ", retired the old secret");
+    out.println("   the old secret now gets HTTP " + oldAfter + "; Secret keys " + new java.util.TreeSet<>(after.keySet()));
+    boolean ok = failed == 0 && oldAfter == 401;
+    out.println("   " + (ok ? "\u2713 " : "\u2717 ") + exchanges + " exchanges during the rotation, " + failed + " failed");
+    return ok ? 0 : 1;
+  }
+
+  /**
    * The vendor of a PrivateKeyJWT listing: its delivered Secret holds no secret; it signs a short
    * client assertion with its own key (the demo key whose public half the example listing holds),
    * exchanges it, and sends the same assertion again, which is refused. Returns 1 unless all holds.

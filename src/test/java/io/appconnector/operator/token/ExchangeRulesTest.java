@@ -62,7 +62,12 @@ class ExchangeRulesTest {
 
   static ExchangeRules.Verdict decide(Activation a, String secret, List<TrustedNetwork> networks, byte[] source,
       Instant now) {
-    return ExchangeRules.decide("ac-1", secret, a, listing("30m"), networks, source, now);
+    return decide("ac-1", secret, a, listing("30m"), networks, source, now);
+  }
+
+  static ExchangeRules.Verdict decide(String clientId, String secret, Activation a, AppListing listing,
+      List<TrustedNetwork> networks, byte[] source, Instant now) {
+    return ExchangeRules.decide(clientId, secret, a, listing, networks, source, now);
   }
 
   static ExchangeRules.Refusal refusal(Consumer<Activation> change) {
@@ -106,7 +111,7 @@ class ExchangeRulesTest {
     assertEquals(NOT_ACTIVE, refusal(a -> a.getStatus().phase = Phase.AwaitingConsent));
     assertEquals(EXPIRED, refusal(a -> a.getStatus().credential.expiredAt = NOW.toString()));
     assertEquals(EXPIRED, refusal(a -> a.getStatus().credential.expiresAt = NOW.toString()), "at the deadline");
-    assertEquals(NO_LISTING, ExchangeRules.decide("ac-1", SECRET, active(a -> { }), null, List.of(), LOOPBACK, NOW)
+    assertEquals(NO_LISTING, decide("ac-1", SECRET, active(a -> { }), null, List.of(), LOOPBACK, NOW)
         .refusal());
   }
 

@@ -27,6 +27,9 @@ import java.util.List;
 @ValidationRule(value = "!has(self.scopes) || !has(self.scopes.allowed) || !has(self.scopes.declined) || !self.scopes.allowed.exists(s, s in self.scopes.declined)",
     message = "a scope cannot be both allowed and declined",
     reason = "FieldValueInvalid", fieldPath = ".scopes")
+@ValidationRule(value = "self.rotateSecret >= oldSelf.rotateSecret",
+    message = "rotateSecret can only be raised (raise it to get a new secret for the same client ID)",
+    reason = "FieldValueInvalid", fieldPath = ".rotateSecret")
 @JsonClassDescription("What the tenant wants: the listing, its consent, the scopes granted, network security, suspension and the revision of its credentials.")
 public class ActivationSpec {
 
@@ -58,6 +61,12 @@ public class ActivationSpec {
 
   @JsonPropertyDescription("Platform-built listings: the Secret in this namespace holding the credentials obtained from the vendor.")
   public SecretRef vendorCredentialsSecretRef;
+
+  @Default("0")
+  @Min(0)
+  @JsonPropertyDescription("Raise to get a new client secret for the same client ID without downtime: the previous "
+      + "secret keeps working until the new one is first used or the listing's rotation grace period ends.")
+  public long rotateSecret;
 
   public enum NetworkSecurity { Unrestricted, TrustedOnly }
 

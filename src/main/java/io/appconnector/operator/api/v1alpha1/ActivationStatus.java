@@ -66,6 +66,32 @@ public class ActivationStatus {
     /** Set when unused credentials were revoked; a higher spec.revision issues a fresh pair. */
     @JsonPropertyDescription("When unused credentials were revoked; raise spec.revision to issue a fresh pair.")
     public String expiredAt;
+    @JsonPropertyDescription("The spec.rotateSecret the current secret was issued for.")
+    public Long rotation;
+    @JsonPropertyDescription("When the current secret was issued (RFC 3339); a rotation gives the same client ID a new one.")
+    public String secretIssuedAt;
+    @JsonPropertyDescription("When the current secret was first exchanged during a rotation's overlap (RFC 3339); this retired the previous secret.")
+    public String secretFirstUsedAt;
+    @JsonPropertyDescription("The secret the current one replaced, while both are accepted (a rotation's overlap).")
+    public PreviousSecret previousSecret;
+    @JsonPropertyDescription("When the credentials were last exchanged for a token (RFC 3339), as recorded by the token "
+        + "endpoint at most one flush interval late (exact near an idle deadline).")
+    public String lastUsedAt;
+    @JsonPropertyDescription("How many tokens these credentials were exchanged for, summed over the token endpoint's replicas.")
+    public Long useCount;
+  }
+
+  /** The secret a rotation replaced, accepted until {@code retiresAt} or the new secret's first use. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class PreviousSecret {
+    @JsonPropertyDescription("Salted SHA-256 of the previous client secret.")
+    public String verifier;
+    @JsonPropertyDescription("When the previous secret was issued (RFC 3339).")
+    public String issuedAt;
+    @JsonPropertyDescription("When the previous secret was first exchanged (RFC 3339), if known.")
+    public String firstUsedAt;
+    @JsonPropertyDescription("When the previous secret stops being accepted (RFC 3339), unless the new one is used first.")
+    public String retiresAt;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -99,6 +99,13 @@ public class AppListingSpec {
   @JsonPropertyDescription("Which API pods TrustedOnly activations of this listing fence, when not the operator's default.")
   public NetworkOverride network;
 
+  @JsonPropertyDescription("Extra labels and annotations on every Secret delivered for this listing (for example for "
+      + "Reloader or a backup tool), as cert-manager's secretTemplate. The operator's own keys cannot be set.")
+  public SecretTemplate secretTemplate;
+
+  @JsonPropertyDescription("Where the vendor is told what happens to credentials of this listing (CloudEvents over HTTP).")
+  public Notifications notifications;
+
   /** How the vendor authenticates, ClientSecret when the listing says nothing. */
   public ClientAuthenticationMethod clientAuthenticationMethod() {
     return clientAuthentication == null || clientAuthentication.method == null
@@ -223,6 +230,48 @@ public class AppListingSpec {
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Notifications {
+    @JsonPropertyDescription("A webhook of the vendor that receives a signed CloudEvent for each credential event.")
+    public Webhook webhook;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Webhook {
+    @Required
+    @Size(max = 2048)
+    @ValidationRule(value = "isURL(self) && url(self).getScheme() in ['http', 'https'] && url(self).getHostname() != ''",
+        message = "notifications.webhook.url must be an absolute http(s) URL")
+    @JsonPropertyDescription("The vendor's endpoint; each event is POSTed as a CloudEvent in structured JSON mode.")
+    public String url;
+
+    @Size(min = 1, max = 253)
+    @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+    @JsonPropertyDescription("The Secret in the vendor's namespace whose key 'signingKey' (whsec_<base64>) signs the "
+        + "events (Standard Webhooks HMAC-SHA256); created with a random key when missing. Default: "
+        + "appconnector-webhook.<listing>.")
+    public String signingSecretName;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class SecretTemplate {
+    @Size(max = 16)
+    @ValidationRule(value = "self.all(k, !k.startsWith('appconnector.io/') && k != 'app.kubernetes.io/managed-by')",
+        message = "secretTemplate.labels cannot set the operator's own keys (appconnector.io/*, app.kubernetes.io/managed-by)")
+    @ValidationRule(value = "self.all(k, k.matches('^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$'))",
+        message = "secretTemplate.labels keys must be Kubernetes label keys: an optional DNS prefix and '/', then up to 63 of A-Z a-z 0-9 - _ .")
+    @JsonPropertyDescription("Labels added to each delivered Secret.")
+    public java.util.Map<String, @Size(max = 63) @Pattern("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$") String> labels;
+
+    @Size(max = 16)
+    @ValidationRule(value = "self.all(k, !k.startsWith('appconnector.io/') && k != 'app.kubernetes.io/managed-by')",
+        message = "secretTemplate.annotations cannot set the operator's own keys (appconnector.io/*, app.kubernetes.io/managed-by)")
+    @ValidationRule(value = "self.all(k, k.matches('^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$'))",
+        message = "secretTemplate.annotations keys must be Kubernetes annotation keys: an optional DNS prefix and '/', then up to 63 of A-Z a-z 0-9 - _ .")
+    @JsonPropertyDescription("Annotations added to each delivered Secret.")
+    public java.util.Map<String, @Size(max = 1024) String> annotations;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class CredentialPolicy {
     @Size(max = 32)
     @ValidationRule(value = "duration(self) >= duration('1s') && duration(self) <= duration('8760h')",
@@ -237,5 +286,27 @@ public class AppListingSpec {
     @JsonPropertyDescription("Lifetime of access tokens issued at the token endpoint. Go duration; "
         + "default: the operator's setting (1h unless the platform team changed it).")
     public String accessTokenLifetime;
+
+    @Size(max = 32)
+    @ValidationRule(value = "duration(self) >= duration('1h') && duration(self) <= duration('8760h')",
+        message = "rotateEvery must be a duration between 1h and 8760h (one year), e.g. 720h (units: ms, s, m, h; no d)")
+    @JsonPropertyDescription("Give every activation's credentials a new secret this long after the current one was "
+        + "issued (same client ID, with an overlap: see rotationGracePeriod). Go duration; default: only when the tenant "
+        + "raises spec.rotateSecret.")
+    public String rotateEvery;
+
+    @Size(max = 32)
+    @ValidationRule(value = "duration(self) >= duration('1m') && duration(self) <= duration('720h')",
+        message = "rotationGracePeriod must be a duration between 1m and 720h (30 days), e.g. 24h (units: ms, s, m, h; no d)")
+    @JsonPropertyDescription("After a new secret is issued, how long the previous one keeps working if the new one is "
+        + "not used; its first use retires the previous one at once. Go duration; default 24h.")
+    public String rotationGracePeriod;
+
+    @Size(max = 32)
+    @ValidationRule(value = "duration(self) >= duration('1h') && duration(self) <= duration('8760h')",
+        message = "idleLifetime must be a duration between 1h and 8760h (one year), e.g. 2160h (units: ms, s, m, h; no d)")
+    @JsonPropertyDescription("Credentials not used for this long after their last use are revoked (as unused ones are). "
+        + "Go duration; default: never.")
+    public String idleLifetime;
   }
 }
