@@ -1,6 +1,5 @@
 package io.appconnector.operator.config;
 
-import io.appconnector.operator.values.TokenPaths;
 import io.appconnector.operator.logic.ApiPods;
 import java.time.Duration;
 import java.util.Map;
@@ -24,7 +23,7 @@ public record OperatorSettings(String tokenUrl, Set<String> watchNamespaces, Str
     boolean leaderElection, String instance, LeaseTimings lease, boolean exitOnLostLeadership, ApiPods api,
     int metricsPort, Duration defaultUnusedLifetime) {
 
-  public static final String DEFAULT_TOKEN_URL = "http://appconnector-operator.appconnector-system.svc:8080" + TokenPaths.TOKEN;
+  public static final String DEFAULT_TOKEN_URL = Setting.TOKEN_URL.fallback();
 
   /** Lease timings; the defaults are client-go's. */
   public record LeaseTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
@@ -35,7 +34,7 @@ public record OperatorSettings(String tokenUrl, Set<String> watchNamespaces, Str
   public OperatorSettings(String tokenUrl, Set<String> watchNamespaces, String operatorNamespace,
       boolean leaderElection, String instance) {
     this(tokenUrl, watchNamespaces, operatorNamespace, leaderElection, instance, LeaseTimings.DEFAULT, true,
-        ApiPods.DEFAULT, 8081, Duration.ofHours(48));
+        ApiPods.DEFAULT, Setting.METRICS_PORT.number(), Setting.DEFAULT_UNUSED_CREDENTIAL_LIFETIME.duration());
   }
 
   /**
@@ -52,9 +51,9 @@ public record OperatorSettings(String tokenUrl, Set<String> watchNamespaces, Str
   /** Reads through {@code read} without checking, so one check can cover these and other settings. */
   public static OperatorSettings fromEnvironment(Env read) {
     return new OperatorSettings(
-        read.url("TOKEN_URL", DEFAULT_TOKEN_URL),
+        read.url(Setting.TOKEN_URL.name(), Setting.TOKEN_URL.fallback()),
         read.namespaces("WATCH_NAMESPACES"),
-        read.namespace("OPERATOR_NAMESPACE", "appconnector-system"),
+        read.namespace(Setting.OPERATOR_NAMESPACE.name(), Setting.OPERATOR_NAMESPACE.fallback()),
         read.bool("LEADER_ELECTION", false),
         read.string("HOSTNAME", uniqueInstance()),
         LeaseTimings.DEFAULT,
@@ -65,8 +64,9 @@ public record OperatorSettings(String tokenUrl, Set<String> watchNamespaces, Str
                 ApiPods::parseSelector),
             read.parsed("API_PORTS", "8443", "TCP port numbers from 1 to 65535 separated by commas, such as 8443,9443",
                 ApiPods::parsePorts)),
-        read.port("METRICS_PORT", 8081),
-        read.duration("DEFAULT_UNUSED_CREDENTIAL_LIFETIME", "48h", Duration.ofSeconds(1), null));
+        read.port(Setting.METRICS_PORT.name(), Setting.METRICS_PORT.number()),
+        read.duration(Setting.DEFAULT_UNUSED_CREDENTIAL_LIFETIME.name(),
+            Setting.DEFAULT_UNUSED_CREDENTIAL_LIFETIME.fallback(), Duration.ofSeconds(1), null));
   }
 
   /**

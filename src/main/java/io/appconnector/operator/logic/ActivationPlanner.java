@@ -215,6 +215,9 @@ public final class ActivationPlanner {
     }
     // The vendor's namespace is not the tenant's to know; the Secret's name is its own.
     String where = "'" + DeliveryNames.secretName(activation) + "' in the vendor's namespace";
+    if (listing.clientAuthenticationMethod() != AppListingSpec.ClientAuthenticationMethod.ClientSecret) {
+      where += " (a client ID and no secret: the vendor authenticates by " + listing.clientAuthenticationMethod() + ")";
+    }
     String message = used
         ? "Active: credentials delivered to the vendor as Secret " + where + " and in use since " + record.firstUsedAt + "."
         : "Active: credentials delivered to the vendor as Secret " + where + "; they expire at " + Times.formatPrecise(expiresAt)
@@ -225,6 +228,9 @@ public final class ActivationPlanner {
         ? "The delivered Secret disagreed with this activation's record in "
             + (differences.isEmpty() ? "its location" : String.join(", ", differences))
             + " and was rewritten from the record at " + Times.formatPrecise(now) + "; the secret is unchanged."
+        : event == PlanEvent.DeliveredSecretReplaced && LiveCredential.secretless(record)
+            ? "The delivered Secret held a secret although this client authenticates without one; it was delivered "
+                + "again without it at " + Times.formatPrecise(now) + "."
         : event == PlanEvent.DeliveredSecretReplaced
             ? "The delivered Secret held a secret this activation's record does not vouch for; the same client ID got a "
                 + "fresh secret at " + Times.formatPrecise(now) + ", with the recorded expiry."

@@ -35,6 +35,10 @@ public final class ListingReadiness {
       return Conditions.of(Conditions.READY, false, "VendorNamespaceMissing", "Namespace '" + spec.vendor.namespace
           + "' does not exist, so credentials cannot be delivered; create it or correct spec.vendor.namespace.");
     }
+    String keys = vendorKeysProblem(spec);
+    if (keys != null) {
+      return Conditions.of(Conditions.READY, false, "ClientAuthenticationInvalid", keys);
+    }
     if (!blocked.isEmpty()) {
       String named = blocked.stream().sorted(java.util.Comparator.comparing(Blocked::activation)).limit(NAMED)
           .map(b -> b.activation() + " (" + b.reason() + ")").collect(Collectors.joining(", "));
@@ -43,5 +47,42 @@ public final class ListingReadiness {
           + "operator's log say why.");
     }
     return Conditions.of(Conditions.READY, true, "Ready", "Approved; " + active + " active activation(s).");
+  }
+
+  /**
+   * What is wrong with a PrivateKeyJWT listing's inline key set, or null: it must be a JSON Web Key
+   * Set (RFC 7517) of at least one RSA or EC key and hold no private key (a listing is readable by
+   * everyone who may read listings). Read as JSON only; the token endpoint parses the keys themselves
+   * and logs {@code listing_jwks_unreadable} for a key that does not. Until corrected, every exchange
+   * of the listing's activations is refused.
+   */
+  static String vendorKeysProblem(AppListingSpec spec) {
+    if (spec.clientAuthenticationMethod() != AppListingSpec.ClientAuthenticationMethod.PrivateKeyJWT
+        || spec.clientAuthentication.jwks == null) {
+      return null;
+    }
+    Object keys;
+    try {
+      Object set = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(spec.clientAuthentication.jwks,
+          java.util.Map.class);
+      keys = set instanceof java.util.Map<?, ?> map ? map.get("keys") : null;
+    } catch (RuntimeException e) {
+      keys = null;
+    }
+    if (!(keys instanceof List<?> list)) {
+      return "spec.clientAuthentication.jwks is not a JSON Web Key Set ({\"keys\": [...]}), so every token exchange "
+          + "of this listing's activations is refused; correct it or use jwksUrl.";
+    }
+    // "d" is the private exponent (RSA) or scalar (EC): a private key must never be published.
+    if (list.stream().anyMatch(k -> k instanceof java.util.Map<?, ?> key && key.containsKey("d"))) {
+      return "spec.clientAuthentication.jwks holds a private key: publish only the vendor's public keys, and have the "
+          + "vendor replace the exposed key. Exchanges are refused until then.";
+    }
+    if (list.stream().noneMatch(k -> k instanceof java.util.Map<?, ?> key
+        && ("RSA".equals(key.get("kty")) || "EC".equals(key.get("kty"))))) {
+      return "spec.clientAuthentication.jwks holds no RSA or EC public key, so no client assertion can verify; add "
+          + "the vendor's signing keys.";
+    }
+    return null;
   }
 }

@@ -6,6 +6,7 @@ import io.appconnector.operator.api.v1alpha1.ActivationStatus.Credential;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.TrustedNetwork;
+import io.appconnector.operator.config.Setting;
 import io.appconnector.operator.credentials.SecretVerifier;
 import io.appconnector.operator.logic.IdleExpiry;
 import io.appconnector.operator.logic.SecretRotation;
@@ -25,7 +26,7 @@ import java.util.UUID;
  * invalid_client.
  */
 public final class ExchangeRules {
-  public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofHours(1);
+  public static final Duration DEFAULT_TOKEN_LIFETIME = Setting.DEFAULT_ACCESS_TOKEN_LIFETIME.duration();
   /** Compared against when the client is unknown, so an unknown ID costs what a wrong secret costs. */
   private static final String DECOY_VERIFIER = SecretVerifier.create(UUID.randomUUID().toString());
 

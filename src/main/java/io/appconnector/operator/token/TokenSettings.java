@@ -2,6 +2,7 @@ package io.appconnector.operator.token;
 
 import io.appconnector.operator.values.TokenPaths;
 import io.appconnector.operator.config.Env;
+import io.appconnector.operator.config.Setting;
 import io.appconnector.operator.http.ServerLimits;
 import io.appconnector.operator.http.TrustedProxies;
 import java.time.Duration;
@@ -34,7 +35,7 @@ public record TokenSettings(int port, String issuer, String audience, Duration k
     GuessingLimits.Limits guessing) {
 
   public static final Duration LONGEST_TOKEN_LIFETIME = Duration.ofHours(24);
-  public static final String DEFAULT_ISSUER = "http://appconnector-operator.appconnector-system.svc:8080";
+  public static final String DEFAULT_ISSUER = issuerOf(Setting.TOKEN_URL.fallback());
   public static final String TOKEN_PATH = TokenPaths.TOKEN;
 
   public TokenSettings {
@@ -82,15 +83,17 @@ public record TokenSettings(int port, String issuer, String audience, Duration k
           + "send the PROXY header");
     }
     return new TokenSettings(
-        read.port("TOKEN_PORT", 8080),
+        read.port(Setting.TOKEN_PORT.name(), Setting.TOKEN_PORT.number()),
         read.url("TOKEN_ISSUER", issuerOf(tokenUrl)),
-        read.string("TOKEN_AUDIENCE", "appconnector-platform-api"),
-        read.duration("SIGNING_KEY_ROTATION", "720h", LONGEST_TOKEN_LIFETIME, null),
-        read.namespace("OPERATOR_NAMESPACE", "appconnector-system"),
-        read.objectName("SIGNING_KEY_SECRET", "appconnector-signing-keys"),
-        read.objectName("INTROSPECTION_SECRET", "appconnector-introspection"),
+        read.string(Setting.TOKEN_AUDIENCE.name(), Setting.TOKEN_AUDIENCE.fallback()),
+        read.duration(Setting.SIGNING_KEY_ROTATION.name(), Setting.SIGNING_KEY_ROTATION.fallback(), LONGEST_TOKEN_LIFETIME,
+            null),
+        read.namespace(Setting.OPERATOR_NAMESPACE.name(), Setting.OPERATOR_NAMESPACE.fallback()),
+        read.objectName(Setting.SIGNING_KEY_SECRET.name(), Setting.SIGNING_KEY_SECRET.fallback()),
+        read.objectName(Setting.INTROSPECTION_SECRET.name(), Setting.INTROSPECTION_SECRET.fallback()),
         read.namespaces("WATCH_NAMESPACES"),
-        read.duration("DEFAULT_ACCESS_TOKEN_LIFETIME", "1h", Duration.ofSeconds(1), LONGEST_TOKEN_LIFETIME),
+        read.duration(Setting.DEFAULT_ACCESS_TOKEN_LIFETIME.name(), Setting.DEFAULT_ACCESS_TOKEN_LIFETIME.fallback(),
+            Duration.ofSeconds(1), LONGEST_TOKEN_LIFETIME),
         limits(read), proxies, proxyProtocol, tlsSecret.isEmpty() ? null : tlsSecret,
         new GuessingLimits.Limits(
             read.integer("TOKEN_FAILURES_PER_CLIENT_PER_MINUTE", GuessingLimits.Limits.DEFAULT.perClient(), 1,
@@ -114,8 +117,9 @@ public record TokenSettings(int port, String issuer, String audience, Duration k
 
   /** An embedded server on a free port of the loopback interface, with the defaults otherwise. */
   public static TokenSettings embedded(String operatorNamespace) {
-    return new TokenSettings(0, null, "appconnector-platform-api", Duration.ofHours(720), operatorNamespace,
-        "appconnector-signing-keys", "appconnector-introspection", Set.of(), ExchangeRules.DEFAULT_TOKEN_LIFETIME,
+    return new TokenSettings(0, null, Setting.TOKEN_AUDIENCE.fallback(), Setting.SIGNING_KEY_ROTATION.duration(),
+        operatorNamespace, Setting.SIGNING_KEY_SECRET.fallback(), Setting.INTROSPECTION_SECRET.fallback(), Set.of(),
+        ExchangeRules.DEFAULT_TOKEN_LIFETIME,
         ServerLimits.TOKEN_DEFAULTS, TrustedProxies.NONE, false, null, GuessingLimits.Limits.DEFAULT);
   }
 

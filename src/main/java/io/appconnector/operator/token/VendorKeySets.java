@@ -47,7 +47,9 @@ final class VendorKeySets {
 
   private static JWKSource<SecurityContext> parsed(String json) {
     try {
-      return new ImmutableJWKSet<>(JWKSet.parse(json));
+      JWKSet set = JWKSet.parse(json);
+      // A listing that publishes a private key is refused whole, as its Ready condition says.
+      return set.getKeys().stream().anyMatch(com.nimbusds.jose.jwk.JWK::isPrivate) ? null : new ImmutableJWKSet<>(set);
     } catch (ParseException e) {
       return null;
     }

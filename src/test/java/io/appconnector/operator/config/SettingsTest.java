@@ -27,6 +27,20 @@ class SettingsTest {
     env.check();
   }
 
+  @Test
+  void theBuiltInDefaultsAreWhatAnEmptyEnvironmentGives() {
+    OperatorSettings read = OperatorSettings.fromEnvironment(Map.of("HOSTNAME", "replica-a"));
+    OperatorSettings builtIn = new OperatorSettings(Setting.TOKEN_URL.fallback(), Set.of(),
+        Setting.OPERATOR_NAMESPACE.fallback(), false, "replica-a");
+    assertEquals(builtIn, read);
+    TokenSettings tokens = TokenSettings.fromEnvironment(Map.of("TOKEN_PLAIN_HTTP", "true", "TOKEN_PORT", "0"));
+    TokenSettings embedded = TokenSettings.embedded(Setting.OPERATOR_NAMESPACE.fallback());
+    assertEquals(List.of(embedded.audience(), embedded.keyRotation(), embedded.operatorNamespace(),
+        embedded.signingKeySecret(), embedded.introspectionSecret(), embedded.defaultTokenLifetime()),
+        List.of(tokens.audience(), tokens.keyRotation(), tokens.operatorNamespace(), tokens.signingKeySecret(),
+            tokens.introspectionSecret(), tokens.defaultTokenLifetime()));
+  }
+
   @ParameterizedTest(name = "{0}={1} is refused: {2}")
   @CsvSource(delimiter = '|', value = {
       "METRICS_PORT|abc|a TCP port number from 0 to 65535",

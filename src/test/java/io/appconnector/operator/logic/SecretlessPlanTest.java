@@ -130,4 +130,17 @@ class SecretlessPlanTest {
     assertEquals(situation.listing().getSpec().clientAuthenticationMethod(), plan.clientAuthentication(),
         "the executor issues for the listing's method");
   }
+
+  @org.junit.jupiter.api.Test
+  void theTenantIsToldNoSecretExistsAndARemovedSecretIsSaidSo() {
+    ActivationPlan fresh = plan(fresh(ClientAuthenticationMethod.ServiceAccountToken), NOW);
+    assertEquals(true, fresh.message().contains("a client ID and no secret: the vendor authenticates by "
+        + "ServiceAccountToken"), fresh.message());
+    ActivationPlan replaced = plan(withSecretAdded(holding(ClientAuthenticationMethod.ServiceAccountToken, s -> { })),
+        NOW);
+    String said = io.appconnector.operator.values.Conditions.find(replaced.conditions(),
+        io.appconnector.operator.values.Conditions.CREDENTIALS_ISSUED).getMessage();
+    assertEquals("The delivered Secret held a secret although this client authenticates without one; it was "
+        + "delivered again without it at " + Times.formatPrecise(NOW) + ".", said);
+  }
 }

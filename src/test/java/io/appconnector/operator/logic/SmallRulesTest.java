@@ -1,35 +1,23 @@
 package io.appconnector.operator.logic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.appconnector.operator.values.GoDuration;
 import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.Fixtures;
 import io.appconnector.operator.api.v1alpha1.Activation;
-import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class SmallRulesTest {
 
-  @Test
-  void goDurationsParseAsKubernetesWritesThem() {
-    assertEquals(Duration.ofHours(48), GoDuration.parse("48h"));
-    assertEquals(Duration.ofMinutes(90), GoDuration.parse("1h30m"));
-    assertEquals(Duration.ofSeconds(45), GoDuration.parse("45s"));
-    assertEquals(Duration.ofMillis(1500), GoDuration.parse("1.5s"));
-    assertEquals(Duration.ofMillis(250), GoDuration.parse("250ms"));
-    assertThrows(IllegalArgumentException.class, () -> GoDuration.parse("2 days"));
-    assertThrows(IllegalArgumentException.class, () -> GoDuration.parse("48"));
-  }
-
-  @Test
-  void aFeeChangeTakesEffectOnTheFirstDayOfTheNextCalendarMonth() {
-    assertEquals(Instant.parse("2026-12-01T00:00:00Z"), BillingCalendar.effectiveFrom(Instant.parse("2026-11-25T10:00:00Z")));
-    assertEquals(Instant.parse("2027-01-01T00:00:00Z"), BillingCalendar.effectiveFrom(Instant.parse("2026-12-31T23:59:59Z")));
-    assertEquals(Instant.parse("2026-12-01T00:00:00Z"), BillingCalendar.effectiveFrom(Instant.parse("2026-11-01T00:00:00Z")));
+  @org.junit.jupiter.params.ParameterizedTest(name = "activated at {0}: the fee change takes effect at {1}")
+  @org.junit.jupiter.params.provider.CsvSource({
+      "2026-11-25T10:00:00Z, 2026-12-01T00:00:00Z",
+      "2026-12-31T23:59:59Z, 2027-01-01T00:00:00Z",
+      "2026-11-01T00:00:00Z, 2026-12-01T00:00:00Z"})
+  void aFeeChangeTakesEffectOnTheFirstDayOfTheNextCalendarMonth(Instant activated, Instant effective) {
+    assertEquals(effective, BillingCalendar.effectiveFrom(activated));
   }
 
   @Test

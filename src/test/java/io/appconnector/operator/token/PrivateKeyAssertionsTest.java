@@ -117,4 +117,10 @@ class PrivateKeyAssertionsTest {
     assertEquals("listing_jwks_unreadable", assertions.refusal(CLIENT, signed(vendorKey, claims("x")),
         listing("{\"keys\": not json"), NOW));
   }
+
+  @Test
+  void aListingThatPublishesAPrivateKeyRefusesEveryAssertion() throws JOSEException {
+    assertEquals("listing_jwks_unreadable", assertions.refusal(CLIENT, signed(vendorKey, claims("p")),
+        listing(new JWKSet(vendorKey).toString(false)), NOW));
+  }
 }
