@@ -33,7 +33,14 @@ final class OperatorProcess implements AutoCloseable {
     builder.environment().putAll(env);
     long before = Files.exists(log) ? Files.size(log) : 0;
     OperatorProcess p = new OperatorProcess(builder.start(), log);
-    p.awaitLog("controller started", before, Duration.ofSeconds(60));
+    try {
+      // Generous: a JVM's start on a loaded 2-core machine has taken over a minute.
+      p.awaitLog("controller started", before, Duration.ofSeconds(180));
+    } catch (IOException | RuntimeException e) {
+      // Never leave a half-started operator running against the next test's API server.
+      p.process.destroyForcibly();
+      throw e;
+    }
     return p;
   }
 
