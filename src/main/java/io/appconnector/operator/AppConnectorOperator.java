@@ -68,7 +68,16 @@ public final class AppConnectorOperator {
   /** As above, with the bounds of the vendor notifications' queue and retries. */
   public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock, Deadlines deadlines,
       ProductMetrics metrics, VendorNotifications.Settings notificationSettings) {
+    return create(client, settings, clock, deadlines, metrics, notificationSettings, 0);
+  }
+
+  /** As above, with {@code reconcileThreads} reconciles at once across controllers (0: JOSDK's default, 50). */
+  public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock, Deadlines deadlines,
+      ProductMetrics metrics, VendorNotifications.Settings notificationSettings, int reconcileThreads) {
     Operator operator = new Operator(o -> {
+      if (reconcileThreads > 0) {
+        o.withConcurrentReconciliationThreads(reconcileThreads);
+      }
       o.withKubernetesClient(client)
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry()))
           .withUseSSAToPatchPrimaryResource(false)

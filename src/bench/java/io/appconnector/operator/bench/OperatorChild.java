@@ -62,7 +62,10 @@ public final class OperatorChild {
     OperatorSettings settings = new OperatorSettings("http://127.0.0.1:8080/oauth2/token", Set.of(), "default", false,
         "bench-operator");
     long createAt = System.currentTimeMillis();
-    Operator operator = AppConnectorOperator.create(client, settings, clock, new Deadlines(), metrics);
+    // -Dbench.reconcileThreads=N (through bench.compare.alt.jvm) measures a smaller reconcile pool.
+    Operator operator = AppConnectorOperator.create(client, settings, clock, new Deadlines(), metrics,
+        io.appconnector.operator.dependent.VendorNotifications.Settings.DEFAULT,
+        Integer.getInteger("bench.reconcileThreads", 0));
     Thread watcher = new Thread(() -> awaitFirstReconcile(registry), "bench-first-reconcile");
     watcher.setDaemon(true);
     watcher.start();
