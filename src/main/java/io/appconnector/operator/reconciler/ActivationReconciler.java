@@ -28,6 +28,7 @@ import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
@@ -90,7 +91,21 @@ public class ActivationReconciler implements Reconciler<Activation> {
   @Override
   public List<EventSource<?, Activation>> prepareEventSources(EventSourceContext<Activation> context) {
     sources = new ActivationSources(context, ownWrites, executor.feeRecordNamespace());
-    return sources.all();
+    var primaries = context.getPrimaryCache();
+    reports.knowActivations(listing -> primaries.byIndex(ActivationSources.BY_LISTING, listing).stream()
+        .map(ResourceID::fromResource).collect(java.util.stream.Collectors.toSet()));
+    // Started by JOSDK once the activations' own informer has listed: from then on the cache knows
+    // every activation, so a listing whose activations have all reported is complete.
+    SimpleInboundEventSource<Activation> listed = new SimpleInboundEventSource<>("activations-listed") {
+      @Override
+      public void start() {
+        super.start();
+        reports.listed();
+      }
+    };
+    List<EventSource<?, Activation>> all = new java.util.ArrayList<>(sources.all());
+    all.add(listed);
+    return all;
   }
 
   @Override

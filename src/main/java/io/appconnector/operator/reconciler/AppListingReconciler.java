@@ -30,6 +30,8 @@ import java.util.stream.Collectors;
  */
 public class AppListingReconciler implements Reconciler<AppListing> {
   static final String BY_VENDOR_NAMESPACE = "byVendorNamespace";
+  /** Ready reasons that rest on the activations' reports, not on the listing alone. */
+  private static final Set<String> COUNTED = Set.of("Ready", "ActivationsBlocked");
 
   private final Clock clock;
   private final ListingReports reports;
@@ -54,6 +56,7 @@ public class AppListingReconciler implements Reconciler<AppListing> {
         .build(), context);
     SimpleInboundEventSource<AppListing> reported = new SimpleInboundEventSource<>("activation-reports");
     reports.onChange(listing -> reported.propagateEvent(new ResourceID(listing)));
+    reports.onListed(() -> primaries.list().forEach(l -> reported.propagateEvent(ResourceID.fromResource(l))));
     return List.of(namespaces, reported);
   }
 
@@ -68,9 +71,19 @@ public class AppListingReconciler implements Reconciler<AppListing> {
     AppListingStatus status = new AppListingStatus();
     long generation = Objects.requireNonNullElse(listing.getMetadata().getGeneration(), 0L);
     status.observedGeneration = generation;
-    status.conditions = Conditions.merge(before.conditions, List.of(ready), generation, clock.instant());
     status.activeActivations = reports.active(name);
     status.blockedActivations = blocked.size();
+    if (!reports.complete(name) && before.activeActivations != null) {
+      // Not every activation has reported since the operator started: the counts and a Ready that
+      // rests on them stay as recorded until they have, rather than passing through partial counts.
+      status.activeActivations = before.activeActivations;
+      status.blockedActivations = before.blockedActivations;
+      Condition recorded = Conditions.find(before.conditions, Conditions.READY);
+      if (COUNTED.contains(ready.getReason()) && recorded != null && COUNTED.contains(recorded.getReason())) {
+        ready = recorded;
+      }
+    }
+    status.conditions = Conditions.merge(before.conditions, List.of(ready), generation, clock.instant());
     if (Serialization.jsonMapper().valueToTree(status).equals(Serialization.jsonMapper().valueToTree(before))) {
       return UpdateControl.noUpdate();
     }
