@@ -78,7 +78,7 @@ class TokenIntrospectionMockServerTest extends TokenScenarios {
     Activation restored = awaitPhase(tenant, "ledger", Phase.Active);
     Vendor.Mounted renewed = Await.until("a new secret delivered", () -> mounted(restored),
         m -> !m.clientSecret().equals(c.clientSecret()));
-    String fresh = vendor.basic(renewed, null).token();
+    String fresh = awaitServed(renewed).token();
     assertEquals(true, Await.until("the fresh token is active", () -> introspect(fresh, PASSWORD).json(),
         j -> Boolean.TRUE.equals(j.get("active"))).get("active"));
     assertEquals(Map.of("active", false), introspect(token, PASSWORD).json(), "a token from before the restore stays over");
