@@ -132,14 +132,6 @@ public final class AppConnectorOperator {
     return operator;
   }
 
-  /**
-   * The token endpoint as production runs it, on every replica whether or not it leads: it fills
-   * its own caches and serves once they are filled.
-   */
-  public static TokenServer startTokenServer(KubernetesClient client, TokenSettings settings, Clock clock) {
-    return TokenServer.start(client, settings, clock);
-  }
-
   /** What one process runs: both parts (the default, for the demo and {@code java -jar}), or one of them. */
   public enum Component {
     ALL, TOKEN_SERVER, CONTROLLER;

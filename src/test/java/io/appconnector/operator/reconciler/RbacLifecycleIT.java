@@ -149,7 +149,7 @@ class RbacLifecycleIT {
 
   /** The token endpoint as the token server's replicas run it, with their ServiceAccount's client and the scenario's clock. */
   static TokenServer tokenServer(TestClock clock) {
-    return AppConnectorOperator.startTokenServer(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE), clock);
+    return TokenServer.start(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE), clock);
   }
 
   static Operator replica(String pod, Deadlines deadlines) {
@@ -262,7 +262,7 @@ class RbacLifecycleIT {
     @Test
     void theTokenEndpointCreatesAndRotatesItsSigningKeysWithTheChartsRules() {
       TestClock clock = new TestClock();
-      TokenServer tokens = AppConnectorOperator.startTokenServer(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE),
+      TokenServer tokens = TokenServer.start(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE),
           clock);
       try {
         String before = tokens.keys().current().current().getKeyID();
@@ -314,7 +314,7 @@ class RbacLifecycleIT {
       }
       admin.resource(Fixtures.vendorListing("fu-ledger", "fu-vendor", "invoices.read")).create();
       Operator controller = replica("fu-controller", new Deadlines());
-      TokenServer tokens = AppConnectorOperator.startTokenServer(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE),
+      TokenServer tokens = TokenServer.start(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE),
           Clock.systemUTC());
       try {
         Activation created = admin.resource(Fixtures.activation("fu-tenant", "one", "fu-ledger", "invoices.read")).create();
@@ -369,7 +369,7 @@ class RbacLifecycleIT {
       listing.getSpec().clientAuthentication.serviceAccountName = "connector";
       admin.resource(listing).create();
       Operator controller = replica("sa-controller", new Deadlines());
-      TokenServer tokens = AppConnectorOperator.startTokenServer(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE),
+      TokenServer tokens = TokenServer.start(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE),
           Clock.systemUTC());
       try {
         Activation created = admin.resource(Fixtures.activation("sa-tenant", "one", "sa-ledger", "invoices.read")).create();

@@ -73,7 +73,7 @@ abstract class TokenScenarios {
   }
 
   TokenServer startReplica(TokenSettings settings) {
-    TokenServer started = AppConnectorOperator.startTokenServer(client(), settings, clock);
+    TokenServer started = TokenServer.start(client(), settings, clock);
     servers.add(started);
     return started;
   }
