@@ -10,32 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
-import io.appconnector.operator.support.Crds;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Rotation, forced through the injected clock: old tokens keep verifying, new ones use the new key. */
-@EnableKubernetesMockClient(crud = true)
-class SigningKeyRotationMockServerTest extends TokenScenarios {
-  static KubernetesClient client;
-
-  @BeforeAll
-  static void crds() {
-    Crds.install(client, false);
-  }
-
-  @Override
-  protected KubernetesClient client() {
-    return client;
-  }
-
+class SigningKeyRotationMockServerTest extends TokenMockServerScenarios {
   JwksVerifier verifier() throws Exception {
     return new JwksVerifier(vendor.get("/.well-known/jwks.json").json(), server.settings().issuer(),
         server.settings().audience(), clock);

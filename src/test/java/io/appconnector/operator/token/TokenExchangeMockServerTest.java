@@ -14,31 +14,14 @@ import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec;
 import io.appconnector.operator.values.Times;
 import io.appconnector.operator.support.Await;
-import io.appconnector.operator.support.Crds;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Vendors exchange delivered credentials for tokens that the platform's APIs verify with the JWKS. */
-@EnableKubernetesMockClient(crud = true)
-class TokenExchangeMockServerTest extends TokenScenarios {
-  static KubernetesClient client;
-
-  @BeforeAll
-  static void crds() {
-    Crds.install(client, false);
-  }
-
-  @Override
-  protected KubernetesClient client() {
-    return client;
-  }
-
+class TokenExchangeMockServerTest extends TokenMockServerScenarios {
   JwksVerifier verifier() throws Exception {
     Map<String, Object> metadata = vendor.get("/.well-known/oauth-authorization-server").json();
     String jwksPath = java.net.URI.create((String) metadata.get("jwks_uri")).getPath();

@@ -8,32 +8,16 @@ import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.support.Await;
-import io.appconnector.operator.support.Crds;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** RFC 7662 introspection: only named callers may ask, and a token is active only while its credential is. */
-@EnableKubernetesMockClient(crud = true)
-class TokenIntrospectionMockServerTest extends TokenScenarios {
-  static KubernetesClient client;
+class TokenIntrospectionMockServerTest extends TokenMockServerScenarios {
   static final String PASSWORD = "orders-api-password-for-tests";
-
-  @BeforeAll
-  static void crds() {
-    Crds.install(client, false);
-  }
-
-  @Override
-  protected KubernetesClient client() {
-    return client;
-  }
 
   Vendor.Reply introspect(String token, String password) {
     return vendor.post(vendor.base() + "/oauth2/introspect", Vendor.form(Map.of("token", token)),

@@ -12,30 +12,13 @@ import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec;
 import io.appconnector.operator.support.Await;
-import io.appconnector.operator.support.Crds;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every way a credential stops being exchangeable is answered the same: 401 invalid_client with
  * the same description, naming Basic in WWW-Authenticate.
  */
-@EnableKubernetesMockClient(crud = true)
-class TokenRefusalsMockServerTest extends TokenScenarios {
-  static KubernetesClient client;
-
-  @BeforeAll
-  static void crds() {
-    Crds.install(client, false);
-  }
-
-  @Override
-  protected KubernetesClient client() {
-    return client;
-  }
-
+class TokenRefusalsMockServerTest extends TokenMockServerScenarios {
   static void assertRefused(Vendor.Reply reply) {
     assertEquals(401, reply.status(), reply.toString());
     assertEquals("invalid_client", reply.error());
