@@ -55,6 +55,7 @@ class HelmChartTest {
       "appconnector.io trustednetworks/status patch",       // the Ready condition of TrustedNetworks
       " secrets get,list,watch,create,update,delete",        // delivered and vendor-credential Secrets
       " namespaces get,list,watch",                          // tenant annotations and labels
+      " serviceaccounts get",                                // a ServiceAccountToken listing's account exists
       "events.k8s.io events create,patch",                   // Events on activations; repeats as a series
       "networking.k8s.io networkpolicies get,list,watch,create,update,delete", // trusted-network fences
       "authorization.k8s.io selfsubjectrulesreviews create"); // leader election's check of its Lease access
