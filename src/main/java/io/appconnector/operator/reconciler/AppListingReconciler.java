@@ -27,8 +27,9 @@ import java.util.stream.Collectors;
 
 /**
  * Writes each AppListing's status for the platform team: a Ready condition (Retired, not Approved,
- * vendor namespace missing, a ServiceAccountToken listing's ServiceAccount missing, activations blocked) and how many activations are Active or blocked,
- * from what the activation reconciler reports ({@link ListingReports}) and the vendor's Namespace.
+ * vendor namespace missing, a ServiceAccountToken listing's ServiceAccount missing, activations
+ * blocked) and how many activations are Active or blocked, from what the activation reconciler
+ * reports ({@link ListingReports}), the vendor's Namespace and, for such a listing, its ServiceAccount.
  */
 public class AppListingReconciler implements Reconciler<AppListing> {
   static final String BY_VENDOR_NAMESPACE = "byVendorNamespace";
