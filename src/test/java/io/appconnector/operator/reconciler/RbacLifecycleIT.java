@@ -352,6 +352,43 @@ class RbacLifecycleIT {
 
   @Nested
   class ServiceAccountTokens {
+    String readyReason(KubernetesClient admin, String listing) {
+      AppListing read = admin.resources(AppListing.class).withName(listing).get();
+      return read.getStatus() == null || read.getStatus().conditions == null ? null
+          : read.getStatus().conditions.stream().filter(c -> "Ready".equals(c.getType())).map(c -> c.getReason())
+              .findFirst().orElse(null);
+    }
+
+    @Test
+    void aListingWhoseServiceAccountIsMissingSaysSoUntilTheVendorCreatesIt() {
+      KubernetesClient admin = api.client();
+      admin.resource(new NamespaceBuilder().withNewMetadata().withName("sm-vendor").endMetadata().build()).create();
+      AppListing listing = Fixtures.vendorListing("sm-ledger", "sm-vendor", "invoices.read");
+      listing.getSpec().clientAuthentication = new AppListingSpec.ClientAuthentication();
+      listing.getSpec().clientAuthentication.method = AppListingSpec.ClientAuthenticationMethod.ServiceAccountToken;
+      listing.getSpec().clientAuthentication.serviceAccountName = "connector";
+      admin.resource(listing).create();
+      Operator controller = replica("sm-controller", new Deadlines());
+      try {
+        Await.until("the listing says its ServiceAccount is missing", () -> readyReason(admin, "sm-ledger"),
+            "ServiceAccountMissing"::equals, Duration.ofSeconds(30));
+        String message = admin.resources(AppListing.class).withName("sm-ledger").get().getStatus().conditions.stream()
+            .filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow().getMessage();
+        assertTrue(message.contains("ServiceAccount 'connector' does not exist in namespace 'sm-vendor'"), message);
+        admin.resource(new ServiceAccountBuilder().withNewMetadata().withNamespace("sm-vendor").withName("connector")
+            .endMetadata().build()).create();
+        // Looked at again on its next reconcile: here an edit of the listing, otherwise within five minutes.
+        admin.resources(AppListing.class).withName("sm-ledger").edit(x -> {
+          x.getMetadata().setAnnotations(Map.of("example.com/reviewed", "yes"));
+          return x;
+        });
+        Await.until("the listing is Ready once the ServiceAccount exists", () -> readyReason(admin, "sm-ledger"),
+            "Ready"::equals, Duration.ofSeconds(30));
+      } finally {
+        controller.stop();
+      }
+    }
+
     @Test
     void theTokenServerReviewsAVendorsProjectedTokenUnderItsOwnAccount() {
       KubernetesClient admin = api.client();
