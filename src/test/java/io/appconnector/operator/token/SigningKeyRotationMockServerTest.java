@@ -35,7 +35,7 @@ class SigningKeyRotationMockServerTest extends TokenMockServerScenarios {
     AppListing l = listing(vendorListing("ledger", vendorNs, "invoices.read"));
     Vendor.Mounted c = mounted(create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read")));
     awaitPhase(tenant, "ledger", Phase.Active);
-    assertEquals(200, vendor.basic(c, null).status(), "first use recorded, so the credential outlives the jumps below");
+    assertEquals(200, awaitServed(c).status(), "first use recorded, so the credential outlives the jumps below");
     String firstKey = server.keys().current().current().getKeyID();
     Instant rotatedAt = server.keys().current().rotatedAt();
     Duration every = server.settings().keyRotation();

@@ -40,7 +40,7 @@ class TokenExchangeMockServerTest extends TokenMockServerScenarios {
     Vendor.Mounted mounted = mounted(a);
     assertEquals(server.settings().tokenEndpoint(), mounted.tokenUrl(), "the Secret names this endpoint");
 
-    Vendor.Reply basic = vendor.basic(mounted, null);
+    Vendor.Reply basic = awaitServed(mounted);
     assertEquals(200, basic.status(), basic.toString());
     assertEquals("no-store", basic.header("Cache-Control"));
     assertEquals("no-cache", basic.header("Pragma"));
@@ -100,7 +100,7 @@ class TokenExchangeMockServerTest extends TokenMockServerScenarios {
     awaitPhase(tenant, "ledger", Phase.Active);
     Vendor.Mounted mounted = mounted(a);
 
-    Vendor.Reply narrow = vendor.basic(mounted, "contacts.read");
+    Vendor.Reply narrow = awaitServed(mounted, "contacts.read");
     assertEquals(200, narrow.status(), narrow.toString());
     assertEquals("contacts.read", narrow.json().get("scope"));
     assertEquals("contacts.read", verifier().verify(narrow.token()).getStringClaim("scope"));
@@ -122,7 +122,7 @@ class TokenExchangeMockServerTest extends TokenMockServerScenarios {
     Vendor.Mounted unusedSecret = mounted(unused);
 
     Instant before = clock.instant();
-    assertEquals(200, vendor.basic(usedSecret, null).status());
+    assertEquals(200, awaitServed(usedSecret).status());
     String firstUsedAt = get(tenant, "ledger").getStatus().credential.firstUsedAt;
     assertNotNull(firstUsedAt, "recorded before the token was returned");
     assertFalse(Times.parse(firstUsedAt).isBefore(before.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));

@@ -34,7 +34,7 @@ class TokenIntrospectionMockServerTest extends TokenMockServerScenarios {
     Activation a = create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read"));
     awaitPhase(tenant, "ledger", Phase.Active);
     Vendor.Mounted c = mounted(a);
-    String token = vendor.basic(c, null).token();
+    String token = awaitServed(c).token();
 
     Vendor.Reply active = Await.until("the caller Secret is seen", () -> introspect(token, PASSWORD),
         r -> r.status() == 200);

@@ -132,8 +132,13 @@ abstract class TokenScenarios {
    * 250 ms: the allowance lasts for seconds of lag.
    */
   Vendor.Reply awaitServed(Vendor.Mounted credentials) {
+    return awaitServed(credentials, null);
+  }
+
+  /** As above, asking for {@code scope}. */
+  Vendor.Reply awaitServed(Vendor.Mounted credentials, String scope) {
     return Await.until("the token endpoint serves client " + credentials.clientId(),
-        () -> vendor.basic(credentials, null), r -> r.status() == 200, Await.DEFAULT, Duration.ofMillis(250));
+        () -> vendor.basic(credentials, scope), r -> r.status() == 200, Await.DEFAULT, Duration.ofMillis(250));
   }
 
   Activation edit(String ns, String name, Consumer<ActivationSpec> change) {
