@@ -141,14 +141,6 @@ public final class AppConnectorOperator {
     return operator;
   }
 
-  /**
-   * The token endpoint as production runs it, on every replica whether or not it leads: it fills
-   * its own caches and serves once they are filled.
-   */
-  public static TokenServer startTokenServer(KubernetesClient client, TokenSettings settings, Clock clock) {
-    return TokenServer.start(client, settings, clock);
-  }
-
   /** What one process runs: both parts (the default, for the demo and {@code java -jar}), or one of them. */
   public enum Component {
     ALL, TOKEN_SERVER, CONTROLLER;
@@ -177,8 +169,8 @@ public final class AppConnectorOperator {
     OperatorSettings settings = OperatorSettings.fromEnvironment(env);
     TokenSettings tokenSettings = TokenSettings.fromEnvironment(env);
     LogSettings logSettings = LogSettings.fromEnvironment(env);
-    java.time.Duration usageInterval = env.duration("USAGE_FLUSH_INTERVAL", "30s", java.time.Duration.ofSeconds(1),
-        java.time.Duration.ofMinutes(10));
+    java.time.Duration usageInterval = TokenSettings.usageFlushInterval(env);
+    VendorNotifications.Settings notificationSettings = VendorNotifications.Settings.fromEnvironment(env);
     try {
       env.check();
     } catch (Env.InvalidSettingsException e) {
@@ -194,7 +186,8 @@ public final class AppConnectorOperator {
     TokenServer tokens = component.servesTokens()
         ? TokenServer.start(client, tokenSettings, clock, metrics::tokenExchange, usageInterval,
             metrics::exchangeForListing) : null;
-    Operator operator = component.reconciles() ? create(client, settings, clock, new Deadlines(), metrics) : null;
+    Operator operator = component.reconciles()
+        ? create(client, settings, clock, new Deadlines(), metrics, notificationSettings) : null;
     HealthServer health;
     try {
       // The token server alone is ready once started: start() returns after its caches are filled.

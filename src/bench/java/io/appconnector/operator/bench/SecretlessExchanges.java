@@ -79,7 +79,7 @@ public final class SecretlessExchanges {
           .endMetadata().withNewSpec().withServiceAccountName("connector").addNewContainer().withName("c")
           .withImage("example/connector:1").endContainer().endSpec().build()).create();
       ECKey key = new ECKeyGenerator(Curve.P_256).keyID("bench").generate();
-      TokenServer tokens = AppConnectorOperator.startTokenServer(client, TokenSettings.embedded("bench-operator"),
+      TokenServer tokens = TokenServer.start(client, TokenSettings.embedded("bench-operator"),
           Clock.systemUTC());
       Operator operator = AppConnectorOperator.create(client, new OperatorSettings(tokens.settings().tokenEndpoint(),
           Set.of(), "bench-operator", false, "bench"), Clock.systemUTC());

@@ -21,7 +21,17 @@ public enum Setting {
   SIGNING_KEY_ROTATION("720h"),
   SIGNING_KEY_SECRET("appconnector-signing-keys"),
   INTROSPECTION_SECRET("appconnector-introspection"),
-  DEFAULT_ACCESS_TOKEN_LIFETIME("1h");
+  DEFAULT_ACCESS_TOKEN_LIFETIME("1h"),
+  /** How often each token-server replica adds its use counts to status (1s to 10m). */
+  USAGE_FLUSH_INTERVAL("30s"),
+  /** Vendor notifications waiting in memory, all activations together (100 to 1,000,000). */
+  NOTIFICATION_QUEUE_CAPACITY("10000"),
+  /** How long a notification the vendor's webhook refuses is retried before it is dropped (1m to 24h). */
+  NOTIFICATION_RETRY_FOR("1h"),
+  /** The longest wait between two attempts of one notification; the first retry waits 1s (1s to 1h). */
+  NOTIFICATION_MAX_BACKOFF("1m"),
+  /** Connect and answer deadline of one POST to a vendor's webhook (1s to 1m). */
+  NOTIFICATION_TIMEOUT("10s");
 
   private final String fallback;
 

@@ -54,11 +54,6 @@ public final class OwnWrites {
     return pending.containsKey(key) && consume(key, DELETED);
   }
 
-  /** How many objects have writes waiting for their watch event. */
-  public int pending() {
-    return pending.size();
-  }
-
   private <T> T noted(String key, JsonNode note, Supplier<T> send) {
     pending.compute(key, (k, notes) -> {
       List<JsonNode> list = notes == null ? new ArrayList<>(2) : notes;

@@ -2,6 +2,8 @@ package io.appconnector.operator.dependent;
 
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec;
+import io.appconnector.operator.config.Env;
+import io.appconnector.operator.config.Setting;
 import io.appconnector.operator.logic.VendorNotice;
 import io.appconnector.operator.values.DeliveryNames;
 import io.cloudevents.CloudEvent;
@@ -53,8 +55,27 @@ public class VendorNotifications implements AutoCloseable {
   /** Bounds of the queue and the retries. */
   public record Settings(int capacity, Duration firstRetry, Duration longestRetry, Duration giveUpAfter,
       Duration requestTimeout) {
-    public static final Settings DEFAULT = new Settings(10_000, Duration.ofSeconds(1), Duration.ofMinutes(1),
-        Duration.ofHours(1), Duration.ofSeconds(10));
+    public static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    public static final Settings DEFAULT = new Settings(Setting.NOTIFICATION_QUEUE_CAPACITY.number(), FIRST_RETRY,
+        Setting.NOTIFICATION_MAX_BACKOFF.duration(), Setting.NOTIFICATION_RETRY_FOR.duration(),
+        Setting.NOTIFICATION_TIMEOUT.duration());
+
+    /** The bounds the environment gives (NOTIFICATION_*), read through {@code read} without checking. */
+    public static Settings fromEnvironment(Env read) {
+      int capacity = read.integer(Setting.NOTIFICATION_QUEUE_CAPACITY.name(),
+          Setting.NOTIFICATION_QUEUE_CAPACITY.number(), 100, 1_000_000, "a whole number of notifications from 100 to 1000000");
+      Duration retryFor = read.duration(Setting.NOTIFICATION_RETRY_FOR.name(), Setting.NOTIFICATION_RETRY_FOR.fallback(),
+          Duration.ofMinutes(1), Duration.ofHours(24));
+      Duration maxBackoff = read.duration(Setting.NOTIFICATION_MAX_BACKOFF.name(),
+          Setting.NOTIFICATION_MAX_BACKOFF.fallback(), FIRST_RETRY, Duration.ofHours(1));
+      Duration timeout = read.duration(Setting.NOTIFICATION_TIMEOUT.name(), Setting.NOTIFICATION_TIMEOUT.fallback(),
+          Duration.ofSeconds(1), Duration.ofMinutes(1));
+      if (maxBackoff.compareTo(retryFor) > 0) {
+        read.refuse("NOTIFICATION_MAX_BACKOFF must not be longer than NOTIFICATION_RETRY_FOR: a notification would "
+            + "be dropped before its next attempt");
+      }
+      return new Settings(capacity, FIRST_RETRY, maxBackoff, retryFor, timeout);
+    }
   }
 
   /** One notice on its way: what is sent, to where, and how its attempts went. */

@@ -23,6 +23,15 @@ public final class ListingReadiness {
   }
 
   public static Condition ready(AppListingSpec spec, boolean vendorNamespaceExists, int active, List<Blocked> blocked) {
+    return ready(spec, vendorNamespaceExists, true, active, blocked);
+  }
+
+  /**
+   * As above; {@code serviceAccountExists} says whether a ServiceAccountToken listing's ServiceAccount
+   * was found in the vendor namespace (true when unknown or for other methods).
+   */
+  public static Condition ready(AppListingSpec spec, boolean vendorNamespaceExists, boolean serviceAccountExists,
+      int active, List<Blocked> blocked) {
     if (spec.lifecycle == AppListingSpec.Lifecycle.Retired) {
       return Conditions.of(Conditions.READY, false, "Retired", "Retired: activations' delivered credentials are "
           + "withdrawn and tokens refused. Approve it again to restore them with the same client IDs, or delete it.");
@@ -34,6 +43,13 @@ public final class ListingReadiness {
     if (spec.developedBy == AppListingSpec.Party.Vendor && !vendorNamespaceExists) {
       return Conditions.of(Conditions.READY, false, "VendorNamespaceMissing", "Namespace '" + spec.vendor.namespace
           + "' does not exist, so credentials cannot be delivered; create it or correct spec.vendor.namespace.");
+    }
+    if (!serviceAccountExists && spec.clientAuthenticationMethod()
+        == AppListingSpec.ClientAuthenticationMethod.ServiceAccountToken) {
+      return Conditions.of(Conditions.READY, false, "ServiceAccountMissing", "ServiceAccount '"
+          + spec.clientAuthentication.serviceAccountName + "' does not exist in namespace '" + spec.vendor.namespace
+          + "', so no token of it can be exchanged; have the vendor create it and run its connector under it, or "
+          + "correct spec.clientAuthentication.serviceAccountName.");
     }
     String keys = vendorKeysProblem(spec);
     if (keys != null) {

@@ -2,11 +2,13 @@ package io.appconnector.operator.reconciler;
 
 import io.appconnector.operator.cache.LeanStore;
 import io.appconnector.operator.api.v1alpha1.AppListing;
+import io.appconnector.operator.api.v1alpha1.AppListingSpec;
 import io.appconnector.operator.api.v1alpha1.AppListingStatus;
 import io.appconnector.operator.logic.ListingReadiness;
 import io.appconnector.operator.values.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -25,13 +27,20 @@ import java.util.stream.Collectors;
 
 /**
  * Writes each AppListing's status for the platform team: a Ready condition (Retired, not Approved,
- * vendor namespace missing, activations blocked) and how many activations are Active or blocked,
- * from what the activation reconciler reports ({@link ListingReports}) and the vendor's Namespace.
+ * vendor namespace missing, a ServiceAccountToken listing's ServiceAccount missing, activations
+ * blocked) and how many activations are Active or blocked, from what the activation reconciler
+ * reports ({@link ListingReports}), the vendor's Namespace and, for such a listing, its ServiceAccount.
  */
 public class AppListingReconciler implements Reconciler<AppListing> {
   static final String BY_VENDOR_NAMESPACE = "byVendorNamespace";
   /** Ready reasons that rest on the activations' reports, not on the listing alone. */
   private static final Set<String> COUNTED = Set.of("Ready", "ActivationsBlocked");
+  /**
+   * How often a ServiceAccountToken listing is looked at again, so its ServiceAccount's creation or
+   * deletion shows in the Ready condition without a watch of every namespace's ServiceAccounts.
+   */
+  static final java.time.Duration SERVICE_ACCOUNT_LOOK = java.time.Duration.ofMinutes(5);
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AppListingReconciler.class);
 
   private final Clock clock;
   private final ListingReports reports;
@@ -66,7 +75,11 @@ public class AppListingReconciler implements Reconciler<AppListing> {
     boolean vendorNamespace = listing.getSpec().vendor != null
         && namespaces.get(new ResourceID(listing.getSpec().vendor.namespace)).isPresent();
     List<ListingReadiness.Blocked> blocked = reports.blocked(name);
-    Condition ready = ListingReadiness.ready(listing.getSpec(), vendorNamespace, reports.active(name), blocked);
+    boolean serviceAccountNamed = vendorNamespace && listing.getSpec().clientAuthenticationMethod()
+        == AppListingSpec.ClientAuthenticationMethod.ServiceAccountToken;
+    boolean serviceAccount = !serviceAccountNamed || serviceAccountExists(context, listing.getSpec());
+    Condition ready = ListingReadiness.ready(listing.getSpec(), vendorNamespace, serviceAccount, reports.active(name),
+        blocked);
     AppListingStatus before = listing.getStatus() == null ? new AppListingStatus() : listing.getStatus();
     AppListingStatus status = new AppListingStatus();
     long generation = Objects.requireNonNullElse(listing.getMetadata().getGeneration(), 0L);
@@ -85,7 +98,8 @@ public class AppListingReconciler implements Reconciler<AppListing> {
     }
     status.conditions = Conditions.merge(before.conditions, List.of(ready), generation, clock.instant());
     if (Serialization.jsonMapper().valueToTree(status).equals(Serialization.jsonMapper().valueToTree(before))) {
-      return UpdateControl.noUpdate();
+      return serviceAccountNamed ? UpdateControl.<AppListing>noUpdate().rescheduleAfter(SERVICE_ACCOUNT_LOOK)
+          : UpdateControl.noUpdate();
     }
     AppListing patch = new AppListing();
     // Without a resourceVersion: only the operator writes a listing's status, and the platform
@@ -94,6 +108,23 @@ public class AppListingReconciler implements Reconciler<AppListing> {
     patch.getMetadata().setResourceVersion(null);
     patch.setSpec(listing.getSpec());
     patch.setStatus(status);
-    return UpdateControl.patchStatus(patch);
+    return serviceAccountNamed ? UpdateControl.patchStatus(patch).rescheduleAfter(SERVICE_ACCOUNT_LOOK)
+        : UpdateControl.patchStatus(patch);
+  }
+
+  /**
+   * Whether the listing's ServiceAccount exists in its vendor namespace: one GET per reconcile of such
+   * a listing, not a cluster-wide watch of ServiceAccounts (whose cache would hold every namespace's).
+   * A read the API server refuses or fails counts as present: the condition reports only what was seen.
+   */
+  private static boolean serviceAccountExists(Context<AppListing> context, AppListingSpec spec) {
+    try {
+      return context.getClient().serviceAccounts().inNamespace(spec.vendor.namespace)
+          .withName(spec.clientAuthentication.serviceAccountName).get() != null;
+    } catch (KubernetesClientException e) {
+      log.warn("cannot read ServiceAccount {}/{} of a ServiceAccountToken listing: HTTP {}", spec.vendor.namespace,
+          spec.clientAuthentication.serviceAccountName, e.getCode());
+      return true;
+    }
   }
 }

@@ -26,7 +26,6 @@ import java.util.function.Function;
  */
 public class ClientDirectory implements AutoCloseable {
   static final String BY_CLIENT_ID = "byClientId";
-  static final String BY_NAMESPACE = "byNamespace";
   private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
 
   private final List<SharedIndexInformer<Activation>> activations = new ArrayList<>();
@@ -44,10 +43,8 @@ public class ClientDirectory implements AutoCloseable {
     }
     for (Informable<TrustedNetwork> source : scoped(namespaces, ns -> ns == null
         ? client.resources(TrustedNetwork.class).inAnyNamespace() : client.resources(TrustedNetwork.class).inNamespace(ns))) {
-      SharedIndexInformer<TrustedNetwork> informer = source.runnableInformer(0)
-          .itemStore(LeanStore.withoutManagedFields());
-      informer.addIndexers(Map.of(BY_NAMESPACE, n -> List.of(n.getMetadata().getNamespace())));
-      networks.add(informer);
+      // Looked up by namespace through the informer's built-in namespace index.
+      networks.add(source.runnableInformer(0).itemStore(LeanStore.withoutManagedFields()));
     }
     listings = client.resources(AppListing.class).runnableInformer(0).itemStore(LeanStore.withoutManagedFields());
   }
@@ -92,7 +89,7 @@ public class ClientDirectory implements AutoCloseable {
   public List<TrustedNetwork> trustedNetworks(String namespace) {
     List<TrustedNetwork> found = new ArrayList<>();
     for (SharedIndexInformer<TrustedNetwork> informer : networks) {
-      found.addAll(informer.getIndexer().byIndex(BY_NAMESPACE, namespace));
+      found.addAll(informer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace));
     }
     return found;
   }

@@ -71,12 +71,7 @@ public final class ExchangeRules {
     }
   }
 
-  public static Verdict decide(String clientId, String secret, Activation activation, AppListing listing,
-      Collection<TrustedNetwork> trustedNetworks, byte[] source, Instant now) {
-    return decide(clientId, secret, activation, listing, trustedNetworks, source, now, DEFAULT_TOKEN_LIFETIME);
-  }
-
-  /** As above, with the operator's token lifetime for listings that set none. */
+  /** Whether this secret may be exchanged now, with the operator's token lifetime for listings that set none. */
   public static Verdict decide(String clientId, String secret, Activation activation, AppListing listing,
       Collection<TrustedNetwork> trustedNetworks, byte[] source, Instant now, Duration defaultTokenLifetime) {
     Credential credential = credential(activation, clientId);
@@ -189,12 +184,10 @@ public final class ExchangeRules {
     return clientId.equals(credential.clientId) ? credential : null;
   }
 
-  /** The listing's access-token lifetime, kept within what the CRD allows even if the stored value is not. */
-  public static Duration tokenLifetime(AppListing listing) {
-    return tokenLifetime(listing, DEFAULT_TOKEN_LIFETIME);
-  }
-
-  /** The listing's access-token lifetime, or {@code operatorDefault} when it sets none (or an unreadable one). */
+  /**
+   * The listing's access-token lifetime, or {@code operatorDefault} when it sets none (or an
+   * unreadable one), kept within what the CRD allows even if the stored value is not.
+   */
   public static Duration tokenLifetime(AppListing listing, Duration operatorDefault) {
     Duration lifetime;
     try {

@@ -58,6 +58,15 @@ public record TokenSettings(int port, String issuer, String audience, Duration k
     return settings;
   }
 
+  /**
+   * USAGE_FLUSH_INTERVAL: how often a replica adds its use counts to status, read through {@code read}
+   * without checking (at most one status write per activation, interval and replica).
+   */
+  public static Duration usageFlushInterval(Env read) {
+    return read.duration(Setting.USAGE_FLUSH_INTERVAL.name(), Setting.USAGE_FLUSH_INTERVAL.fallback(),
+        Duration.ofSeconds(1), Duration.ofMinutes(10));
+  }
+
   /** Reads through {@code read} without checking, so one check can cover these and other settings. */
   public static TokenSettings fromEnvironment(Env read) {
     String tokenUrl = read.url("TOKEN_URL", null);

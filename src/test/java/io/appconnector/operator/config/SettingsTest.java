@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.appconnector.operator.dependent.VendorNotifications;
 import io.appconnector.operator.token.TokenSettings;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,8 @@ class SettingsTest {
     OperatorSettings.fromEnvironment(env);
     TokenSettings.fromEnvironment(env);
     LogSettings.fromEnvironment(env);
+    TokenSettings.usageFlushInterval(env);
+    VendorNotifications.Settings.fromEnvironment(env);
     env.check();
   }
 
@@ -61,6 +64,13 @@ class SettingsTest {
       "INTROSPECTION_SECRET|-callers|a Kubernetes object name",
       "LOG_FORMAT|logfmt|one of text, json",
       "LOG_LEVEL|verbose|one of error, warn, info, debug, trace",
+      "USAGE_FLUSH_INTERVAL|0s|a duration such as 48h, 1h30m or 45s, from 1s to 10m",
+      "USAGE_FLUSH_INTERVAL|11m|a duration such as 48h, 1h30m or 45s, from 1s to 10m",
+      "NOTIFICATION_QUEUE_CAPACITY|99|a whole number of notifications from 100 to 1000000",
+      "NOTIFICATION_QUEUE_CAPACITY|lots|a whole number of notifications from 100 to 1000000",
+      "NOTIFICATION_RETRY_FOR|25h|a duration such as 48h, 1h30m or 45s, from 1m to 24h",
+      "NOTIFICATION_MAX_BACKOFF|500ms|a duration such as 48h, 1h30m or 45s, from 1s to 1h",
+      "NOTIFICATION_TIMEOUT|2m|a duration such as 48h, 1h30m or 45s, from 1s to 1m",
   })
   void aMalformedSettingIsRefusedWithItsNameAndWhatItAccepts(String variable, String value, String accepts) {
     Env.InvalidSettingsException e = assertThrows(Env.InvalidSettingsException.class,
@@ -68,6 +78,29 @@ class SettingsTest {
     assertEquals(1, e.problems().size(), e.problems().toString());
     assertTrue(e.problems().get(0).startsWith(variable + "='" + value + "' is not valid: expected " + accepts),
         e.problems().get(0));
+  }
+
+  @Test
+  void theDeliveryBoundsAreReadAndTheirDefaultsAreTheBuiltInOnes() {
+    Env empty = new Env(Map.of());
+    assertEquals(Duration.ofSeconds(30), TokenSettings.usageFlushInterval(empty));
+    assertEquals(VendorNotifications.Settings.DEFAULT, VendorNotifications.Settings.fromEnvironment(empty));
+    assertEquals(new VendorNotifications.Settings(10_000, Duration.ofSeconds(1), Duration.ofMinutes(1),
+        Duration.ofHours(1), Duration.ofSeconds(10)), VendorNotifications.Settings.DEFAULT);
+    Env set = new Env(Map.of("USAGE_FLUSH_INTERVAL", "5s", "NOTIFICATION_QUEUE_CAPACITY", "500",
+        "NOTIFICATION_RETRY_FOR", "6h", "NOTIFICATION_MAX_BACKOFF", "5m", "NOTIFICATION_TIMEOUT", "3s"));
+    assertEquals(Duration.ofSeconds(5), TokenSettings.usageFlushInterval(set));
+    assertEquals(new VendorNotifications.Settings(500, Duration.ofSeconds(1), Duration.ofMinutes(5),
+        Duration.ofHours(6), Duration.ofSeconds(3)), VendorNotifications.Settings.fromEnvironment(set));
+    set.check();
+  }
+
+  @Test
+  void aBackOffLongerThanTheRetryTimeIsRefused() {
+    Env.InvalidSettingsException e = assertThrows(Env.InvalidSettingsException.class,
+        () -> readAll(Map.of("NOTIFICATION_RETRY_FOR", "10m", "NOTIFICATION_MAX_BACKOFF", "30m")));
+    assertEquals(List.of("NOTIFICATION_MAX_BACKOFF must not be longer than NOTIFICATION_RETRY_FOR: a notification "
+        + "would be dropped before its next attempt"), e.problems());
   }
 
   @Test

@@ -59,7 +59,7 @@ public final class EmbeddedDemo {
       Crds.install(client, false);
       out.println("== Installed CRDs: " + Crds.files().stream().map(p -> p.getFileName().toString()).toList());
       // The token endpoint first, on a free loopback port, so delivered Secrets name its URL.
-      TokenServer tokens = AppConnectorOperator.startTokenServer(client, TokenSettings.embedded("default"),
+      TokenServer tokens = TokenServer.start(client, TokenSettings.embedded("default"),
           Clock.systemUTC());
       out.println("== Token endpoint on " + tokens.settings().tokenEndpoint());
       OperatorSettings settings = new OperatorSettings(tokens.settings().tokenEndpoint(), java.util.Set.of(),

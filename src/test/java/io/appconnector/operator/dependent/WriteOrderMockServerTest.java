@@ -3,6 +3,7 @@ package io.appconnector.operator.dependent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.appconnector.operator.Fixtures;
 import io.appconnector.operator.api.v1alpha1.Activation;
@@ -12,6 +13,7 @@ import io.appconnector.operator.logic.ActivationPlan;
 import io.appconnector.operator.logic.ActivationPlanner;
 import io.appconnector.operator.logic.CredentialAction;
 import io.appconnector.operator.logic.DeliveredCredentials;
+import io.appconnector.operator.support.TestClock;
 import io.appconnector.operator.values.DeliveryNames;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -136,6 +138,52 @@ class WriteOrderMockServerTest {
     assertEquals(List.of("PUT " + path + "/" + name), requests());
     assertEquals(FeeRecords.STATE_PENDING,
         client.configMaps().inNamespace("appconnector-system").withName(name).get().getData().get("state"));
+  }
+
+  @Test
+  void anEventIsCreatedOnceAndARepeatIsOnePatchOfItsSeriesWithoutARead() throws Exception {
+    TestClock clock = new TestClock();
+    EventRecorder events = new EventRecorder(client, clock, "replica-a");
+    String path = "/apis/events.k8s.io/v1/namespaces/tenant-acme/events";
+    events.warning(acme, "ReconcileError", "The operator could not finish this activation and retries: timeout");
+    List<String> first = requests();
+    assertEquals(List.of("POST " + path), first);
+
+    clock.jumpTo(clock.instant().plusSeconds(10));
+    events.warning(acme, "ReconcileError", "The operator could not finish this activation and retries: timeout");
+    List<String> repeat = requests();
+    assertEquals(1, repeat.size(), repeat.toString());
+    assertTrue(repeat.get(0).startsWith("PATCH " + path + "/" + acme.getMetadata().getName() + "."), repeat.toString());
+
+    clock.jumpTo(clock.instant().plus(EventRecorder.SERIES_WINDOW));
+    events.warning(acme, "ReconcileError", "The operator could not finish this activation and retries: timeout");
+    assertEquals(List.of("POST " + path), requests(), "past the window the same note is a new Event");
+  }
+
+  @Test
+  void aSeriesWhoseEventIsGoneStartsAgainWithANewEventAndNeverFailsTheCaller() throws Exception {
+    TestClock clock = new TestClock();
+    EventRecorder events = new EventRecorder(client, clock, "replica-a");
+    String path = "/apis/events.k8s.io/v1/namespaces/tenant-acme/events";
+    events.normal(acme, "CredentialsIssued", "Credentials issued.");
+    requests();
+    client.resources(io.fabric8.kubernetes.api.model.events.v1.Event.class).inNamespace("tenant-acme").list().getItems().stream()
+        .filter(e -> acme.getMetadata().getName().equals(e.getRegarding().getName()))
+        .forEach(e -> client.resource(e).delete());
+    requests();
+
+    events.normal(acme, "CredentialsIssued", "Credentials issued.");
+    List<String> gone = requests();
+    assertEquals(1, gone.size(), gone.toString());
+    assertTrue(gone.get(0).startsWith("PATCH " + path + "/"), "the series is patched, and its 404 swallowed: " + gone);
+    events.normal(acme, "CredentialsIssued", "Credentials issued.");
+    assertEquals(List.of("POST " + path), requests(), "the next one starts a new Event");
+  }
+
+  @Test
+  void anEventOnAListingIsWrittenToTheDefaultNamespace() throws Exception {
+    new EventRecorder(client, new TestClock(), "replica-a").warning(ledger, "NotReady", "The listing is not ready.");
+    assertEquals(List.of("POST /apis/events.k8s.io/v1/namespaces/default/events"), requests());
   }
 
   private static Secret delivered(String name, String activationUid) {

@@ -55,6 +55,7 @@ class HelmChartTest {
       "appconnector.io trustednetworks/status patch",       // the Ready condition of TrustedNetworks
       " secrets get,list,watch,create,update,delete",        // delivered and vendor-credential Secrets
       " namespaces get,list,watch",                          // tenant annotations and labels
+      " serviceaccounts get",                                // a ServiceAccountToken listing's account exists
       "events.k8s.io events create,patch",                   // Events on activations; repeats as a series
       "networking.k8s.io networkpolicies get,list,watch,create,update,delete", // trusted-network fences
       "authorization.k8s.io selfsubjectrulesreviews create"); // leader election's check of its Lease access
@@ -149,6 +150,13 @@ class HelmChartTest {
     assertEquals("1h", env.get("DEFAULT_ACCESS_TOKEN_LIFETIME").getValue());
     assertEquals("info", env.get("LOG_LEVEL").getValue());
     assertEquals("text", env.get("LOG_FORMAT").getValue());
+    assertEquals("30s", env.get("USAGE_FLUSH_INTERVAL").getValue());
+    assertFalse(env.containsKey("NOTIFICATION_QUEUE_CAPACITY"), "the token server sends no notifications");
+    Map<String, EnvVar> controllerEnv = env(controller(objects));
+    assertEquals(List.of("10000", "1h", "1m", "10s"), List.of(controllerEnv.get("NOTIFICATION_QUEUE_CAPACITY").getValue(),
+        controllerEnv.get("NOTIFICATION_RETRY_FOR").getValue(), controllerEnv.get("NOTIFICATION_MAX_BACKOFF").getValue(),
+        controllerEnv.get("NOTIFICATION_TIMEOUT").getValue()));
+    assertFalse(controllerEnv.containsKey("USAGE_FLUSH_INTERVAL"), "the controller counts no exchanges");
 
     Container c = operator(d);
     assertEquals(Map.of("token", 8080, "metrics", 8081), c.getPorts().stream()
@@ -252,6 +260,8 @@ class HelmChartTest {
         serviceMonitor: {enabled: true, interval: 15s, labels: {release: prometheus}}
         dashboard: {enabled: true}
         logging: {level: debug, format: json}
+        usage: {flushInterval: 5s}
+        notifications: {queueCapacity: 250000, retryFor: 6h, maxBackoff: 5m, requestTimeout: 3s}
         """);
     Deployment d = tokenServer(objects);
     assertEquals(3, d.getSpec().getReplicas());
@@ -266,6 +276,11 @@ class HelmChartTest {
     assertEquals("8443,9443", env.get("API_PORTS").getValue());
     assertEquals("72h", env.get("DEFAULT_UNUSED_CREDENTIAL_LIFETIME").getValue());
     assertEquals("30m", env.get("DEFAULT_ACCESS_TOKEN_LIFETIME").getValue());
+    assertEquals("5s", env.get("USAGE_FLUSH_INTERVAL").getValue());
+    Map<String, EnvVar> controllerEnv = env(controller(objects));
+    assertEquals(List.of("250000", "6h", "5m", "3s"), List.of(controllerEnv.get("NOTIFICATION_QUEUE_CAPACITY").getValue(),
+        controllerEnv.get("NOTIFICATION_RETRY_FOR").getValue(), controllerEnv.get("NOTIFICATION_MAX_BACKOFF").getValue(),
+        controllerEnv.get("NOTIFICATION_TIMEOUT").getValue()), "a large capacity is written whole, not as 2.5e+05");
     assertEquals(new Quantity("1Gi"), operator(d).getResources().getLimits().get("memory"));
     assertEquals(new Quantity("250m"), operator(d).getResources().getRequests().get("cpu"));
     for (PodDisruptionBudget pdb : Chart.all(objects, PodDisruptionBudget.class)) {
@@ -355,6 +370,14 @@ class HelmChartTest {
       "prometheusRule: {tokenRefusalRatio: 2}      | prometheusRule.tokenRefusalRatio: Must be less than or equal to 1",
       "prometheusRule: {for: soon}                 | prometheusRule.for: Does not match pattern",
       "logging: {level: verbose}                   | logging.level: logging.level must be one of",
+      "usage: {flushInterval: often}               | usage.flushInterval: Does not match pattern",
+      "usage: {interval: 5s}                       | Additional property interval is not allowed",
+      "notifications: {queueCapacity: 10}          | notifications.queueCapacity: Must be greater than or equal to 100",
+      "notifications: {queueCapacity: 2000000}     | notifications.queueCapacity: Must be less than or equal to 1e+06",
+      "notifications: {retryFor: 1d}               | notifications.retryFor: Does not match pattern",
+      "notifications: {maxBackoff: forever}        | notifications.maxBackoff: Does not match pattern",
+      "notifications: {requestTimeout: 10}         | notifications.requestTimeout: Invalid type",
+      "extraEnv: [{name: NOTIFICATION_RETRY_FOR, value: 2h}] | extraEnv: NOTIFICATION_RETRY_FOR is set by the chart from its values",
       "logging: {format: xml}                      | logging.format: logging.format must be one of",
       "extraEnv: [{name: LOG_LEVEL, value: debug}] | extraEnv: LOG_LEVEL is set by the chart from its values",
       "token: {tls: {mode: plain}}                 | token.tls.mode: token.tls.mode must be one of",

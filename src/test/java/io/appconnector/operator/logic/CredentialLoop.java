@@ -77,7 +77,7 @@ final class CredentialLoop {
   boolean exchanges(String clientSecret, Instant now) {
     ActivationStatus.Credential c = activation.getStatus().credential;
     return ExchangeRules.decide(c.clientId, clientSecret, activation, listing, List.of(), new byte[] {127, 0, 0, 1},
-        now).allowed();
+        now, ExchangeRules.DEFAULT_TOKEN_LIFETIME).allowed();
   }
 
   /** What the token endpoint records when the current secret is exchanged during an overlap. */

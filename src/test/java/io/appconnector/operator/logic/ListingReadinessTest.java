@@ -45,6 +45,26 @@ class ListingReadinessTest {
   }
 
   @Test
+  void aServiceAccountTokenListingWhoseServiceAccountIsMissingSaysWhatToDo() {
+    ledger.clientAuthentication = new AppListingSpec.ClientAuthentication();
+    ledger.clientAuthentication.method = AppListingSpec.ClientAuthenticationMethod.ServiceAccountToken;
+    ledger.clientAuthentication.serviceAccountName = "ledger-connector";
+    Condition missing = ListingReadiness.ready(ledger, true, false, 0, List.of());
+    assertEquals(List.of("False", "ServiceAccountMissing"), List.of(missing.getStatus(), missing.getReason()));
+    assertEquals("ServiceAccount 'ledger-connector' does not exist in namespace 'vendor-ledger', so no token of it can "
+        + "be exchanged; have the vendor create it and run its connector under it, or correct "
+        + "spec.clientAuthentication.serviceAccountName.", missing.getMessage());
+    assertEquals("Ready", ListingReadiness.ready(ledger, true, true, 0, List.of()).getReason());
+    assertEquals("VendorNamespaceMissing", ListingReadiness.ready(ledger, false, false, 0, List.of()).getReason(),
+        "a missing namespace is the first thing to fix");
+  }
+
+  @Test
+  void aListingThatNamesNoServiceAccountIsNotAskedForOne() {
+    assertEquals("Ready", ListingReadiness.ready(ledger, true, false, 0, List.of()).getReason());
+  }
+
+  @Test
   void aPlatformBuiltListingNeedsNoVendorNamespace() {
     AppListingSpec crm = platformListing("crm", AppListingSpec.AuthMethod.ApiKey).getSpec();
     assertEquals("Ready", ListingReadiness.ready(crm, false, 0, List.of()).getReason());

@@ -149,7 +149,7 @@ class RbacLifecycleIT {
 
   /** The token endpoint as the token server's replicas run it, with their ServiceAccount's client and the scenario's clock. */
   static TokenServer tokenServer(TestClock clock) {
-    return AppConnectorOperator.startTokenServer(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE), clock);
+    return TokenServer.start(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE), clock);
   }
 
   static Operator replica(String pod, Deadlines deadlines) {
@@ -262,7 +262,7 @@ class RbacLifecycleIT {
     @Test
     void theTokenEndpointCreatesAndRotatesItsSigningKeysWithTheChartsRules() {
       TestClock clock = new TestClock();
-      TokenServer tokens = AppConnectorOperator.startTokenServer(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE),
+      TokenServer tokens = TokenServer.start(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE),
           clock);
       try {
         String before = tokens.keys().current().current().getKeyID();
@@ -314,7 +314,7 @@ class RbacLifecycleIT {
       }
       admin.resource(Fixtures.vendorListing("fu-ledger", "fu-vendor", "invoices.read")).create();
       Operator controller = replica("fu-controller", new Deadlines());
-      TokenServer tokens = AppConnectorOperator.startTokenServer(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE),
+      TokenServer tokens = TokenServer.start(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE),
           Clock.systemUTC());
       try {
         Activation created = admin.resource(Fixtures.activation("fu-tenant", "one", "fu-ledger", "invoices.read")).create();
@@ -352,6 +352,43 @@ class RbacLifecycleIT {
 
   @Nested
   class ServiceAccountTokens {
+    String readyReason(KubernetesClient admin, String listing) {
+      AppListing read = admin.resources(AppListing.class).withName(listing).get();
+      return read.getStatus() == null || read.getStatus().conditions == null ? null
+          : read.getStatus().conditions.stream().filter(c -> "Ready".equals(c.getType())).map(c -> c.getReason())
+              .findFirst().orElse(null);
+    }
+
+    @Test
+    void aListingWhoseServiceAccountIsMissingSaysSoUntilTheVendorCreatesIt() {
+      KubernetesClient admin = api.client();
+      admin.resource(new NamespaceBuilder().withNewMetadata().withName("sm-vendor").endMetadata().build()).create();
+      AppListing listing = Fixtures.vendorListing("sm-ledger", "sm-vendor", "invoices.read");
+      listing.getSpec().clientAuthentication = new AppListingSpec.ClientAuthentication();
+      listing.getSpec().clientAuthentication.method = AppListingSpec.ClientAuthenticationMethod.ServiceAccountToken;
+      listing.getSpec().clientAuthentication.serviceAccountName = "connector";
+      admin.resource(listing).create();
+      Operator controller = replica("sm-controller", new Deadlines());
+      try {
+        Await.until("the listing says its ServiceAccount is missing", () -> readyReason(admin, "sm-ledger"),
+            "ServiceAccountMissing"::equals, Duration.ofSeconds(30));
+        String message = admin.resources(AppListing.class).withName("sm-ledger").get().getStatus().conditions.stream()
+            .filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow().getMessage();
+        assertTrue(message.contains("ServiceAccount 'connector' does not exist in namespace 'sm-vendor'"), message);
+        admin.resource(new ServiceAccountBuilder().withNewMetadata().withNamespace("sm-vendor").withName("connector")
+            .endMetadata().build()).create();
+        // Looked at again on its next reconcile: here an edit of the listing, otherwise within five minutes.
+        admin.resources(AppListing.class).withName("sm-ledger").edit(x -> {
+          x.getMetadata().setAnnotations(Map.of("example.com/reviewed", "yes"));
+          return x;
+        });
+        Await.until("the listing is Ready once the ServiceAccount exists", () -> readyReason(admin, "sm-ledger"),
+            "Ready"::equals, Duration.ofSeconds(30));
+      } finally {
+        controller.stop();
+      }
+    }
+
     @Test
     void theTokenServerReviewsAVendorsProjectedTokenUnderItsOwnAccount() {
       KubernetesClient admin = api.client();
@@ -369,7 +406,7 @@ class RbacLifecycleIT {
       listing.getSpec().clientAuthentication.serviceAccountName = "connector";
       admin.resource(listing).create();
       Operator controller = replica("sa-controller", new Deadlines());
-      TokenServer tokens = AppConnectorOperator.startTokenServer(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE),
+      TokenServer tokens = TokenServer.start(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE),
           Clock.systemUTC());
       try {
         Activation created = admin.resource(Fixtures.activation("sa-tenant", "one", "sa-ledger", "invoices.read")).create();

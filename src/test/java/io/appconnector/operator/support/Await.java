@@ -16,6 +16,12 @@ public final class Await {
   }
 
   public static <T> T until(String what, Supplier<T> probe, java.util.function.Predicate<T> done, Duration timeout) {
+    return until(what, probe, done, timeout, Duration.ofMillis(50));
+  }
+
+  /** As above, probing at most once every {@code interval} (for probes that cost the system under test something). */
+  public static <T> T until(String what, Supplier<T> probe, java.util.function.Predicate<T> done, Duration timeout,
+      Duration interval) {
     Instant deadline = Instant.now().plus(timeout);
     T last = null;
     RuntimeException lastError = null;
@@ -30,7 +36,7 @@ public final class Await {
         lastError = e;
       }
       try {
-        Thread.sleep(50);
+        Thread.sleep(interval.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError("interrupted while waiting for " + what, e);

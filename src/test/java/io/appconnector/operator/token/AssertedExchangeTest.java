@@ -154,6 +154,6 @@ class AssertedExchangeTest {
   void aSecretPresentedForASecretlessClientIsRefused() {
     assertEquals(Refusal.WRONG_METHOD, ExchangeRules.decide("ac-1", "anything", secretless(a -> { }),
         listing(ClientAuthenticationMethod.ServiceAccountToken), List.of(), ExchangeRulesTest.LOOPBACK,
-        ExchangeRulesTest.NOW).refusal());
+        ExchangeRulesTest.NOW, ExchangeRules.DEFAULT_TOKEN_LIFETIME).refusal());
   }
 }

@@ -67,7 +67,8 @@ class ExchangeRulesTest {
 
   static ExchangeRules.Verdict decide(String clientId, String secret, Activation a, AppListing listing,
       List<TrustedNetwork> networks, byte[] source, Instant now) {
-    return ExchangeRules.decide(clientId, secret, a, listing, networks, source, now);
+    return ExchangeRules.decide(clientId, secret, a, listing, networks, source, now,
+        ExchangeRules.DEFAULT_TOKEN_LIFETIME);
   }
 
   static ExchangeRules.Refusal refusal(Consumer<Activation> change) {
@@ -151,14 +152,18 @@ class ExchangeRulesTest {
 
   @Test
   void tokenLifetimeComesFromTheListingWithinOneMinuteAndTwentyFourHours() {
-    assertEquals(Duration.ofHours(1), ExchangeRules.tokenLifetime(Fixtures.vendorListing("l", "v")), "default 1h");
-    assertEquals(Duration.ofMinutes(90), ExchangeRules.tokenLifetime(listing("1h30m")));
-    assertEquals(Duration.ofHours(24), ExchangeRules.tokenLifetime(listing("48h")));
-    assertEquals(Duration.ofMinutes(1), ExchangeRules.tokenLifetime(listing("5s")));
-    assertEquals(Duration.ofHours(1), ExchangeRules.tokenLifetime(listing("soon")));
+    assertEquals(Duration.ofHours(1), lifetime(Fixtures.vendorListing("l", "v")), "default 1h");
+    assertEquals(Duration.ofMinutes(90), lifetime(listing("1h30m")));
+    assertEquals(Duration.ofHours(24), lifetime(listing("48h")));
+    assertEquals(Duration.ofMinutes(1), lifetime(listing("5s")));
+    assertEquals(Duration.ofHours(1), lifetime(listing("soon")));
   }
 
   static byte[] ip(String literal) throws Exception {
     return InetAddress.getByName(literal).getAddress();
+  }
+
+  private static Duration lifetime(AppListing listing) {
+    return ExchangeRules.tokenLifetime(listing, ExchangeRules.DEFAULT_TOKEN_LIFETIME);
   }
 }

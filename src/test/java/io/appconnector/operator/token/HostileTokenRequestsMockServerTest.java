@@ -9,9 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
-import io.appconnector.operator.support.Crds;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +28,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,23 +35,11 @@ import org.junit.jupiter.api.Test;
  * endpoint: no 5xx but deliberate 503s, every answer a well-formed RFC 6749 error, memory flat,
  * and the endpoint still serves a well-formed request afterwards.
  */
-@EnableKubernetesMockClient(crud = true)
-class HostileTokenRequestsMockServerTest extends TokenScenarios {
+class HostileTokenRequestsMockServerTest extends TokenMockServerScenarios {
   static final int REQUESTS = Integer.getInteger("appconnector.hostile.requests", 10_000);
   static final Set<String> RFC6749_ERRORS = Set.of("invalid_request", "invalid_client", "invalid_grant",
       "unauthorized_client", "unsupported_grant_type", "invalid_scope", "temporarily_unavailable");
   static final ObjectMapper JSON = new ObjectMapper();
-  static KubernetesClient client;
-
-  @BeforeAll
-  static void crds() {
-    Crds.install(client, false);
-  }
-
-  @Override
-  protected KubernetesClient client() {
-    return client;
-  }
 
   /** One kind of bad request: what it sends, given a random source and a real client ID. */
   record Attack(String name, Function<Random, HttpRequest.Builder> request) {

@@ -7,31 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
-import io.appconnector.operator.support.Crds;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Requests of the wrong form get RFC 6749 errors; guessing one client's secret is bounded. */
-@EnableKubernetesMockClient(crud = true)
-class MalformedAndRepeatedRequestsMockServerTest extends TokenScenarios {
-  static KubernetesClient client;
-
-  @BeforeAll
-  static void crds() {
-    Crds.install(client, false);
-  }
-
-  @Override
-  protected KubernetesClient client() {
-    return client;
-  }
-
+class MalformedAndRepeatedRequestsMockServerTest extends TokenMockServerScenarios {
   Vendor.Mounted credentials(String name) {
     AppListing l = listing(vendorListing(name, vendorNs, "invoices.read"));
     Vendor.Mounted mounted = mounted(create(activation(tenant, name, l.getMetadata().getName(), "invoices.read")));

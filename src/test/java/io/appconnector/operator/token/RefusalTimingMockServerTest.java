@@ -10,9 +10,6 @@ import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.http.HttpAnswer;
 import io.appconnector.operator.http.HttpCall;
-import io.appconnector.operator.support.Crds;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,22 +29,10 @@ import org.junit.jupiter.api.Test;
  * replaced was 20 µs, and what remains (about 1 µs in-process) drowns in any network's jitter at the
  * rate the guessing bound allows.
  */
-@EnableKubernetesMockClient(crud = true)
-class RefusalTimingMockServerTest extends TokenScenarios {
-  static KubernetesClient client;
+class RefusalTimingMockServerTest extends TokenMockServerScenarios {
   static final int WARM_UP = 3_000;
   static final int SAMPLES = 3_000;
   static final double LIMIT_MICROS = 5.0;
-
-  @BeforeAll
-  static void crds() {
-    Crds.install(client, false);
-  }
-
-  @Override
-  protected KubernetesClient client() {
-    return client;
-  }
 
   @Test
   void anUnknownClientAndAWrongSecretTakeTheSameTimeAndWriteTheSameLog() {

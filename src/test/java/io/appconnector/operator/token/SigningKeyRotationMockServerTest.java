@@ -10,32 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
-import io.appconnector.operator.support.Crds;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Rotation, forced through the injected clock: old tokens keep verifying, new ones use the new key. */
-@EnableKubernetesMockClient(crud = true)
-class SigningKeyRotationMockServerTest extends TokenScenarios {
-  static KubernetesClient client;
-
-  @BeforeAll
-  static void crds() {
-    Crds.install(client, false);
-  }
-
-  @Override
-  protected KubernetesClient client() {
-    return client;
-  }
-
+class SigningKeyRotationMockServerTest extends TokenMockServerScenarios {
   JwksVerifier verifier() throws Exception {
     return new JwksVerifier(vendor.get("/.well-known/jwks.json").json(), server.settings().issuer(),
         server.settings().audience(), clock);
@@ -52,7 +35,7 @@ class SigningKeyRotationMockServerTest extends TokenScenarios {
     AppListing l = listing(vendorListing("ledger", vendorNs, "invoices.read"));
     Vendor.Mounted c = mounted(create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read")));
     awaitPhase(tenant, "ledger", Phase.Active);
-    assertEquals(200, vendor.basic(c, null).status(), "first use recorded, so the credential outlives the jumps below");
+    assertEquals(200, awaitServed(c).status(), "first use recorded, so the credential outlives the jumps below");
     String firstKey = server.keys().current().current().getKeyID();
     Instant rotatedAt = server.keys().current().rotatedAt();
     Duration every = server.settings().keyRotation();

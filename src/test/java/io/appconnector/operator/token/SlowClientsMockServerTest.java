@@ -10,10 +10,7 @@ import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.http.ServerLimits;
 import io.appconnector.operator.observability.HealthServer;
 import io.appconnector.operator.support.Await;
-import io.appconnector.operator.support.Crds;
 import io.appconnector.operator.support.SlowClients;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -26,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,21 +30,9 @@ import org.junit.jupiter.api.Test;
  * never finish a request do not delay token exchanges or probes, a request must arrive within the
  * header deadline, and a source over its bound is answered 503 with Retry-After.
  */
-@EnableKubernetesMockClient(crud = true)
-class SlowClientsMockServerTest extends TokenScenarios {
-  static KubernetesClient client;
+class SlowClientsMockServerTest extends TokenMockServerScenarios {
   static final int SLOW = 200;
   static final String PARTIAL_TOKEN_REQUEST = "POST /oauth2/token HTTP/1.1\r\nHost: tokens\r\nX-Slow: ";
-
-  @BeforeAll
-  static void crds() {
-    Crds.install(client, false);
-  }
-
-  @Override
-  protected KubernetesClient client() {
-    return client;
-  }
 
   Vendor.Mounted credentials(String name) {
     AppListing l = listing(vendorListing(name, vendorNs, "invoices.read"));

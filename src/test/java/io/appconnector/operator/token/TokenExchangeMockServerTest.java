@@ -14,31 +14,14 @@ import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec;
 import io.appconnector.operator.values.Times;
 import io.appconnector.operator.support.Await;
-import io.appconnector.operator.support.Crds;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Vendors exchange delivered credentials for tokens that the platform's APIs verify with the JWKS. */
-@EnableKubernetesMockClient(crud = true)
-class TokenExchangeMockServerTest extends TokenScenarios {
-  static KubernetesClient client;
-
-  @BeforeAll
-  static void crds() {
-    Crds.install(client, false);
-  }
-
-  @Override
-  protected KubernetesClient client() {
-    return client;
-  }
-
+class TokenExchangeMockServerTest extends TokenMockServerScenarios {
   JwksVerifier verifier() throws Exception {
     Map<String, Object> metadata = vendor.get("/.well-known/oauth-authorization-server").json();
     String jwksPath = java.net.URI.create((String) metadata.get("jwks_uri")).getPath();
@@ -57,7 +40,7 @@ class TokenExchangeMockServerTest extends TokenScenarios {
     Vendor.Mounted mounted = mounted(a);
     assertEquals(server.settings().tokenEndpoint(), mounted.tokenUrl(), "the Secret names this endpoint");
 
-    Vendor.Reply basic = vendor.basic(mounted, null);
+    Vendor.Reply basic = awaitServed(mounted);
     assertEquals(200, basic.status(), basic.toString());
     assertEquals("no-store", basic.header("Cache-Control"));
     assertEquals("no-cache", basic.header("Pragma"));
@@ -117,7 +100,7 @@ class TokenExchangeMockServerTest extends TokenScenarios {
     awaitPhase(tenant, "ledger", Phase.Active);
     Vendor.Mounted mounted = mounted(a);
 
-    Vendor.Reply narrow = vendor.basic(mounted, "contacts.read");
+    Vendor.Reply narrow = awaitServed(mounted, "contacts.read");
     assertEquals(200, narrow.status(), narrow.toString());
     assertEquals("contacts.read", narrow.json().get("scope"));
     assertEquals("contacts.read", verifier().verify(narrow.token()).getStringClaim("scope"));
@@ -139,7 +122,7 @@ class TokenExchangeMockServerTest extends TokenScenarios {
     Vendor.Mounted unusedSecret = mounted(unused);
 
     Instant before = clock.instant();
-    assertEquals(200, vendor.basic(usedSecret, null).status());
+    assertEquals(200, awaitServed(usedSecret).status());
     String firstUsedAt = get(tenant, "ledger").getStatus().credential.firstUsedAt;
     assertNotNull(firstUsedAt, "recorded before the token was returned");
     assertFalse(Times.parse(firstUsedAt).isBefore(before.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));

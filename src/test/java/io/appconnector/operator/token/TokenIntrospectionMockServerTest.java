@@ -8,32 +8,16 @@ import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.support.Await;
-import io.appconnector.operator.support.Crds;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** RFC 7662 introspection: only named callers may ask, and a token is active only while its credential is. */
-@EnableKubernetesMockClient(crud = true)
-class TokenIntrospectionMockServerTest extends TokenScenarios {
-  static KubernetesClient client;
+class TokenIntrospectionMockServerTest extends TokenMockServerScenarios {
   static final String PASSWORD = "orders-api-password-for-tests";
-
-  @BeforeAll
-  static void crds() {
-    Crds.install(client, false);
-  }
-
-  @Override
-  protected KubernetesClient client() {
-    return client;
-  }
 
   Vendor.Reply introspect(String token, String password) {
     return vendor.post(vendor.base() + "/oauth2/introspect", Vendor.form(Map.of("token", token)),
@@ -50,7 +34,7 @@ class TokenIntrospectionMockServerTest extends TokenScenarios {
     Activation a = create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read"));
     awaitPhase(tenant, "ledger", Phase.Active);
     Vendor.Mounted c = mounted(a);
-    String token = vendor.basic(c, null).token();
+    String token = awaitServed(c).token();
 
     Vendor.Reply active = Await.until("the caller Secret is seen", () -> introspect(token, PASSWORD),
         r -> r.status() == 200);
@@ -78,7 +62,7 @@ class TokenIntrospectionMockServerTest extends TokenScenarios {
     Activation restored = awaitPhase(tenant, "ledger", Phase.Active);
     Vendor.Mounted renewed = Await.until("a new secret delivered", () -> mounted(restored),
         m -> !m.clientSecret().equals(c.clientSecret()));
-    String fresh = vendor.basic(renewed, null).token();
+    String fresh = awaitServed(renewed).token();
     assertEquals(true, Await.until("the fresh token is active", () -> introspect(fresh, PASSWORD).json(),
         j -> Boolean.TRUE.equals(j.get("active"))).get("active"));
     assertEquals(Map.of("active", false), introspect(token, PASSWORD).json(), "a token from before the restore stays over");

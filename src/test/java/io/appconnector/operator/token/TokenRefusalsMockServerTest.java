@@ -12,30 +12,13 @@ import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec;
 import io.appconnector.operator.support.Await;
-import io.appconnector.operator.support.Crds;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every way a credential stops being exchangeable is answered the same: 401 invalid_client with
  * the same description, naming Basic in WWW-Authenticate.
  */
-@EnableKubernetesMockClient(crud = true)
-class TokenRefusalsMockServerTest extends TokenScenarios {
-  static KubernetesClient client;
-
-  @BeforeAll
-  static void crds() {
-    Crds.install(client, false);
-  }
-
-  @Override
-  protected KubernetesClient client() {
-    return client;
-  }
-
+class TokenRefusalsMockServerTest extends TokenMockServerScenarios {
   static void assertRefused(Vendor.Reply reply) {
     assertEquals(401, reply.status(), reply.toString());
     assertEquals("invalid_client", reply.error());
@@ -69,37 +52,37 @@ class TokenRefusalsMockServerTest extends TokenScenarios {
     Vendor.Mounted kept = activeCredentials("pingpost",
         listing(withLifetime(vendorListing("pingpost", vendorNs, "invoices.read"), "1s")));
     awaitPhase(tenant, "pingpost", Phase.Expired);
-    assertRefused(vendor.basic(kept, null));
+    assertRefused(awaitRefusal(kept));
   }
 
   @Test
   void aSuspendedCredentialIsRefusedAndRestoringDeliversANewSecretThatWorks() {
     Vendor.Mounted before = activeCredentials("ledger", listing(vendorListing("ledger", vendorNs, "invoices.read")));
-    assertEquals(200, vendor.basic(before, null).status());
+    assertEquals(200, awaitServed(before).status());
 
     edit(tenant, "ledger", s -> s.suspended = true);
     awaitPhase(tenant, "ledger", Phase.Suspended);
-    assertRefused(vendor.basic(before, null));
+    assertRefused(awaitRefusal(before));
 
     edit(tenant, "ledger", s -> s.suspended = false);
     Activation restored = awaitPhase(tenant, "ledger", Phase.Active);
     Vendor.Mounted after = Await.until("a new secret delivered", () -> mounted(restored),
         m -> !m.clientSecret().equals(before.clientSecret()));
     assertEquals(before.clientId(), after.clientId(), "restoring keeps the client ID");
-    assertEquals(200, vendor.basic(after, null).status(), "the vendor reads the Secret again and is served");
+    assertEquals(200, awaitServed(after).status(), "the vendor reads the Secret again and is served");
     assertRefused(vendor.basic(before, null));
   }
 
   @Test
   void aDeactivatedCredentialIsRefusedWhileBeingDeletedAndOnceGone() {
     Vendor.Mounted kept = activeCredentials("ledger", listing(vendorListing("ledger", vendorNs, "invoices.read")));
-    assertEquals(200, vendor.basic(kept, null).status());
+    assertEquals(200, awaitServed(kept).status());
 
     stopOperator();
     client.resources(Activation.class).inNamespace(tenant).withName("ledger").delete();
     assertNotNull(Await.until("held by the finalizer", () -> get(tenant, "ledger").getMetadata().getDeletionTimestamp(),
         t -> t != null));
-    assertRefused(Await.until("refused while being deleted", () -> vendor.basic(kept, null), r -> r.status() == 401));
+    assertRefused(awaitRefusal(kept));
     startOperator();
     Await.until("the activation is gone", () -> get(tenant, "ledger"), a -> a == null);
     assertRefused(vendor.basic(kept, null));
@@ -114,19 +97,19 @@ class TokenRefusalsMockServerTest extends TokenScenarios {
     Vendor.Mounted second = Await.until("the new pair delivered", () -> mounted(reissued),
         m -> !m.clientId().equals(first.clientId()));
     assertNotEquals(first.clientId(), second.clientId());
-    assertRefused(vendor.basic(first, null));
-    assertEquals(200, vendor.basic(second, null).status());
+    assertRefused(awaitRefusal(first));
+    assertEquals(200, awaitServed(second).status());
   }
 
   @Test
   void aCredentialOfARetiredListingIsWithdrawnAndApprovalAgainRestoresTheSameClient() {
     AppListing l = listing(vendorListing("ledger", vendorNs, "invoices.read"));
     Vendor.Mounted kept = activeCredentials("ledger", l);
-    assertEquals(200, vendor.basic(kept, null).status());
+    assertEquals(200, awaitServed(kept).status());
 
     setLifecycle(l, AppListingSpec.Lifecycle.Retired);
     awaitPhase(tenant, "ledger", Phase.Rejected);
-    assertRefused(vendor.basic(kept, null));
+    assertRefused(awaitRefusal(kept));
 
     setLifecycle(l, AppListingSpec.Lifecycle.Approved);
     awaitPhase(tenant, "ledger", Phase.Active);
@@ -135,7 +118,7 @@ class TokenRefusalsMockServerTest extends TokenScenarios {
         io.appconnector.operator.values.DeliveryNames.secretName(tenant, "ledger")),
         m -> m != null && !m.clientSecret().equals(kept.clientSecret()));
     assertEquals(kept.clientId(), restored.clientId());
-    assertEquals(200, Await.until("served again", () -> vendor.basic(restored, null), r -> r.status() == 200).status());
+    assertEquals(200, awaitServed(restored).status());
     assertRefused(vendor.basic(kept, null));
   }
 

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -72,7 +73,7 @@ abstract class TokenScenarios {
   }
 
   TokenServer startReplica(TokenSettings settings) {
-    TokenServer started = AppConnectorOperator.startTokenServer(client(), settings, clock);
+    TokenServer started = TokenServer.start(client(), settings, clock);
     servers.add(started);
     return started;
   }
@@ -112,6 +113,32 @@ abstract class TokenScenarios {
     String name = DeliveryNames.secretName(activation);
     return Await.until("the delivered Secret " + vendorNs + "/" + name, () -> vendor.read(vendorNs, name),
         m -> m != null);
+  }
+
+  /**
+   * The token endpoint's answer once it refuses {@code credentials}. The endpoint answers from its
+   * own informer cache, which may lag what a test reads from the API server, so a change the test
+   * has seen there (a phase, a delivered Secret) is not yet a change the endpoint acts on. Every
+   * answer before the refusal is a success, so waiting costs no guessing allowance.
+   */
+  Vendor.Reply awaitRefusal(Vendor.Mounted credentials) {
+    return Await.until("the token endpoint refuses client " + credentials.clientId(),
+        () -> vendor.basic(credentials, null), r -> r.status() == 401);
+  }
+
+  /**
+   * The token endpoint's answer once it serves {@code credentials} (its cache may lag, as above).
+   * Each refusal meanwhile spends one of the client's guessing allowance, so it asks at most every
+   * 250 ms: the allowance lasts for seconds of lag.
+   */
+  Vendor.Reply awaitServed(Vendor.Mounted credentials) {
+    return awaitServed(credentials, null);
+  }
+
+  /** As above, asking for {@code scope}. */
+  Vendor.Reply awaitServed(Vendor.Mounted credentials, String scope) {
+    return Await.until("the token endpoint serves client " + credentials.clientId(),
+        () -> vendor.basic(credentials, scope), r -> r.status() == 200, Await.DEFAULT, Duration.ofMillis(250));
   }
 
   Activation edit(String ns, String name, Consumer<ActivationSpec> change) {

@@ -9,11 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.support.Await;
-import io.appconnector.operator.support.Crds;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -42,7 +39,6 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,20 +46,7 @@ import org.junit.jupiter.api.Test;
  * endpoint's issuer and token URL are https, a vendor trusting the CA exchanges its credentials, and
  * a renewed certificate is served without a restart.
  */
-@EnableKubernetesMockClient(crud = true)
-class TokenTlsMockServerTest extends TokenScenarios {
-  static KubernetesClient client;
-
-  @BeforeAll
-  static void crds() {
-    Crds.install(client, false);
-  }
-
-  @Override
-  protected KubernetesClient client() {
-    return client;
-  }
-
+class TokenTlsMockServerTest extends TokenMockServerScenarios {
   record Issued(X509Certificate certificate, String certificatePem, String keyPem) {
   }
 

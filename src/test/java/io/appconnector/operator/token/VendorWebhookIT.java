@@ -16,10 +16,12 @@ import io.appconnector.operator.config.OperatorSettings;
 import io.appconnector.operator.dependent.VendorNotifications;
 import io.appconnector.operator.dependent.WebhookSignature;
 import io.appconnector.operator.logic.DeliveredCredentials;
+import io.appconnector.operator.logic.IdleExpiry;
 import io.appconnector.operator.observability.ProductMetrics;
 import io.appconnector.operator.reconciler.Deadlines;
 import io.appconnector.operator.support.Await;
 import io.appconnector.operator.support.RealApiServer;
+import io.appconnector.operator.support.Resources;
 import io.appconnector.operator.values.DeliveryNames;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.jackson.JsonFormat;
@@ -43,7 +45,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A vendor's webhook receiving the operator's CloudEvents on a real kube-apiserver: every event of
- * an activation's life arrives once, in order, with a signature the vendor verifies with the key
+ * an activation's life (all eight types: issued, rotated, retired, suspended, restored, consent renewed,
+ * expired, revoked) arrives once, in order, with a signature the vendor verifies with the key
  * from its own namespace, also when the webhook was down for a while.
  */
 class VendorWebhookIT extends TokenScenarios {
@@ -135,6 +138,8 @@ class VendorWebhookIT extends TokenScenarios {
     l.getSpec().notifications = new AppListingSpec.Notifications();
     l.getSpec().notifications.webhook = new AppListingSpec.Webhook();
     l.getSpec().notifications.webhook.url = receiver.url();
+    l.getSpec().credentialPolicy = new AppListingSpec.CredentialPolicy();
+    l.getSpec().credentialPolicy.idleLifetime = "1h";
     l = listing(l);
     listingName = l.getMetadata().getName();
 
@@ -160,11 +165,44 @@ class VendorWebhookIT extends TokenScenarios {
     Await.until("suspended", receiver::types, t -> t.contains("credentials.suspended"));
     edit(tenant, "ledger", s -> s.suspended = false);
     Await.until("restored", receiver::types, t -> t.contains("credentials.restored"));
+    // The listing asks for more data; the tenant consents again.
+    Resources.editListing(client(), listingName, x -> {
+      x.getSpec().lifecycle = AppListingSpec.Lifecycle.Draft;
+      return x;
+    });
+    Resources.editListing(client(), listingName, x -> {
+      AppListingSpec.DataScope more = new AppListingSpec.DataScope();
+      more.scope = "payments.read";
+      more.description = "payments";
+      x.getSpec().dataAccess.add(more);
+      x.getSpec().lifecycle = AppListingSpec.Lifecycle.Approved;
+      return x;
+    });
+    Await.until("consent reported stale", () -> get(tenant, "ledger"), x -> x.getStatus().phase == Phase.AwaitingConsent);
+    edit(tenant, "ledger", s -> s.consent.dataAccess = List.of("invoices.read", "payments.read"));
+    awaitPhase(tenant, "ledger", Phase.Active);
+    Await.until("consent renewed", receiver::types, t -> t.contains("consent.renewed"));
+    // Nobody uses the credentials for longer than the listing's idle lifetime: the clock moves past it,
+    // and the next look at the activation (a label a tool adds) finds them expired.
+    Activation beforeIdle = get(tenant, "ledger");
+    clock.jumpTo(IdleExpiry.deadline(beforeIdle.getStatus().credential, client().resources(AppListing.class).withName(listingName).get().getSpec()).plusSeconds(1));
+    client().resource(beforeIdle).edit(x -> {
+      java.util.Map<String, String> labels = new java.util.HashMap<>();
+      if (x.getMetadata().getLabels() != null) {
+        labels.putAll(x.getMetadata().getLabels());
+      }
+      labels.put("example.com/touched", "yes");
+      x.getMetadata().setLabels(labels);
+      return x;
+    });
+    awaitPhase(tenant, "ledger", Phase.Expired);
+    Await.until("expired", receiver::types, t -> t.contains("credentials.expired"));
     client().resource(get(tenant, "ledger")).delete();
     List<String> all = Await.until("revoked", receiver::types, t -> t.contains("credentials.revoked"));
 
     assertEquals(List.of("credentials.issued", "credentials.rotated", "credentials.retired", "credentials.suspended",
-        "credentials.restored", "credentials.revoked"), all, "every event once, in order");
+        "credentials.restored", "consent.renewed", "credentials.expired", "credentials.revoked"), all,
+        "every event once, in order");
     assertTrue(receiver.badSignatures.isEmpty(), "every signature verifies: " + receiver.badSignatures);
     Set<String> ids = new HashSet<>();
     for (CloudEvent event : receiver.received) {
@@ -179,7 +217,7 @@ class VendorWebhookIT extends TokenScenarios {
     }
     assertTrue(registry.get("appconnector.webhook.deliveries").tag("listing", listingName).tag("outcome", "retried")
         .counter().count() >= 3);
-    assertEquals(6.0, registry.get("appconnector.webhook.deliveries").tag("listing", listingName)
+    assertEquals(8.0, registry.get("appconnector.webhook.deliveries").tag("listing", listingName)
         .tag("outcome", "delivered").counter().count());
     List<String> listingEvents = new ArrayList<>(client().events().v1().events().inNamespace("default").list().getItems()
         .stream().filter(e -> listingName.equals(e.getRegarding().getName())).map(e -> e.getReason()).toList());
