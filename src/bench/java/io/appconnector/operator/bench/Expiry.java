@@ -22,6 +22,19 @@ final class Expiry {
   private final BenchmarkMain bench;
   private final Options options;
 
+  /** An expiry as the activation's status records it: its deadline and how late it was revoked. */
+  record Recorded(long expiresAt, long lateMillis) {
+    /** Null while the activation has not been recorded as expired. */
+    static Recorded of(Activation a) {
+      if (a == null || a.getStatus() == null || a.getStatus().credential == null
+          || a.getStatus().credential.expiredAt == null) {
+        return null;
+      }
+      long expiresAt = Times.parse(a.getStatus().credential.expiresAt).toEpochMilli();
+      return new Recorded(expiresAt, Times.parse(a.getStatus().credential.expiredAt).toEpochMilli() - expiresAt);
+    }
+  }
+
   Expiry(BenchmarkMain bench) {
     this.bench = bench;
     this.options = bench.options;
@@ -48,14 +61,13 @@ final class Expiry {
     int earlyObserved = 0;
     int notExpired = 0;
     for (String key : keys) {
-      Activation a = current.get(key);
-      if (a == null || a.getStatus() == null || a.getStatus().credential == null
-          || a.getStatus().credential.expiredAt == null) {
+      Recorded r = Recorded.of(current.get(key));
+      if (r == null) {
         notExpired++;
         continue;
       }
-      long expiresAt = Times.parse(a.getStatus().credential.expiresAt).toEpochMilli();
-      long late = Times.parse(a.getStatus().credential.expiredAt).toEpochMilli() - expiresAt;
+      long expiresAt = r.expiresAt();
+      long late = r.lateMillis();
       recorded.add(late);
       if (late < 0) {
         early++;

@@ -6,7 +6,6 @@ import static io.appconnector.operator.bench.BenchmarkMain.log;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.values.GoDuration;
-import io.appconnector.operator.values.Times;
 import io.appconnector.operator.support.RealApiServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -268,14 +267,13 @@ final class SideBySide {
     long overlapEndWall = overlapMeasured[0] == null ? overlapStartWall
         : overlapStartWall + (long) (overlapMeasured[0].seconds() * 1000);
     for (String key : keys) {
-      Activation a = current.get(key);
-      if (a == null || a.getStatus() == null || a.getStatus().credential == null
-          || a.getStatus().credential.expiredAt == null) {
+      Expiry.Recorded r = Expiry.Recorded.of(current.get(key));
+      if (r == null) {
         notExpired++;
         continue;
       }
-      long expiresAt = Times.parse(a.getStatus().credential.expiresAt).toEpochMilli();
-      long l = Times.parse(a.getStatus().credential.expiredAt).toEpochMilli() - expiresAt;
+      long expiresAt = r.expiresAt();
+      long l = r.lateMillis();
       late.add(l);
       if (l < 0) {
         early++;
