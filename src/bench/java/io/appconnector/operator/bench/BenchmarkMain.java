@@ -93,6 +93,7 @@ public final class BenchmarkMain {
       d.put("bench.maxMinutes", "120");
       d.put("bench.reps", "3");
       d.put("bench.compare.expiry.lifetime", "30s");
+      d.put("bench.compare.overlap.n", "");
       d.put("bench.compare.contenders", "java,go,plain");
       d.put("bench.compare.alt.jvm", "");
       d.put("bench.compare.alt.java", "");
