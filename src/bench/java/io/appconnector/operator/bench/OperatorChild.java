@@ -110,7 +110,10 @@ public final class OperatorChild {
           }
           case "tokens" -> {
             if (tokens == null) {
-              tokens = TokenServer.start(client, TokenSettings.embedded("default"), clock);
+              // "tokens <secret>": HTTPS with the kubernetes.io/tls Secret of that name, as the chart serves it.
+              TokenSettings tokenSettings = TokenSettings.embedded("default");
+              tokens = TokenServer.start(client, words.length > 1 ? tokenSettings.withTls(words[1]) : tokenSettings,
+                  clock);
             }
             answer(out, Map.of("port", tokens.port(), "tokenEndpoint", tokens.settings().tokenEndpoint()));
           }

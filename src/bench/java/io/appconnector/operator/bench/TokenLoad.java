@@ -41,6 +41,9 @@ final class TokenLoad {
   private TokenLoad() {
   }
 
+  /** Trusts the endpoint's certificate when it serves HTTPS ({@code bench.tokens.tls}); null for plain HTTP. */
+  static volatile javax.net.ssl.SSLContext tls;
+
   /**
    * ES256 signatures per second on this machine, with {@code threads} threads for {@code duration}
    * after a warm-up. {@code jwt} false: the JDK's SHA256withECDSA over a token-sized signing input,
@@ -220,7 +223,7 @@ final class TokenLoad {
     private boolean closed;
 
     Connection(URI uri) throws java.io.IOException {
-      socket = new java.net.Socket();
+      socket = "https".equals(uri.getScheme()) ? tls.getSocketFactory().createSocket() : new java.net.Socket();
       socket.setTcpNoDelay(true);
       socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
       socket.setSoTimeout(10_000);
@@ -278,7 +281,9 @@ final class TokenLoad {
   }
 
   static HttpClient client() {
-    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5));
+    return (tls == null ? builder : builder.sslContext(tls)).build();
   }
 
   /** One exchange with HTTP Basic client authentication; the HTTP status, or -1 when none came. */
