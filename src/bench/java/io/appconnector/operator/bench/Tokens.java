@@ -77,6 +77,7 @@ final class Tokens {
     Duration sign = Duration.ofSeconds(options.signSeconds());
     log("tokens: bare ES256 signing rate (1 and %d threads)", cpus);
     double bare1 = TokenLoad.signingRate(1, false, warm, sign);
+    double bareCpuMs = TokenLoad.lastCpuMsPerSignature;
     double bareN = TokenLoad.signingRate(cpus, false, warm, sign);
     double jwt1 = TokenLoad.signingRate(1, true, warm, sign);
     double jwtN = TokenLoad.signingRate(cpus, true, warm, sign);
@@ -141,6 +142,10 @@ final class Tokens {
     tk.put("serverCpuMsPerToken", 1000 * serverCpu / answers);
     tk.put("clientCpuMsPerToken", 1000 * clientCpu / answers);
     tk.put("bareSigningCpuMs", 1000.0 / bare1);
+    // The endpoint's CPU per token against a bare signature's own CPU (thread CPU time): what the
+    // throughput ratio would be if the endpoint had the cores to itself, however loaded the machine.
+    tk.put("bareSigningThreadCpuMs", bareCpuMs);
+    tk.put("cpuRatioBareToServer", bareCpuMs / (1000 * serverCpu / answers));
     tk.put("apiWritesDuringLoad", sum(after.get("writes")) - sum(before.get("writes")));
     tk.put("slowConnections", slow);
     tk.put("slowReconnects", slowReconnects);
@@ -175,6 +180,9 @@ final class Tokens {
         fmt((double) tk.get("serverCpuMsPerToken"), "ms") + " / " + fmt((double) tk.get("clientCpuMsPerToken"), "ms"),
         fmt(1000.0 / bare1, "ms") + " per bare signature", ratio(1000.0 / bare1, (double) tk.get("serverCpuMsPerToken")),
         "", ""));
+    rows.add(new Row("Tokens: server CPU per token against a bare signature's thread CPU",
+        fmt((double) tk.get("serverCpuMsPerToken"), "ms"), fmt(bareCpuMs, "ms"),
+        ratio(bareCpuMs, (double) tk.get("serverCpuMsPerToken")), "", ""));
     rows.add(new Row("Tokens: refused / errors", r.refused() + " / " + r.errors(), "", "", "0 / 0",
         met(r.refused() == 0 && r.errors() == 0)));
     bench.target(run.get("n"), "tokens/s >= 0.7 x bare ES256 signing rate", rate / bareN, rate >= 0.7 * bareN,
