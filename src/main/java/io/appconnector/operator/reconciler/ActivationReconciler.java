@@ -3,21 +3,22 @@ package io.appconnector.operator.reconciler;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus;
 import io.appconnector.operator.api.v1alpha1.AppListing;
-import io.appconnector.operator.logic.ApiPods;
 import io.appconnector.operator.dependent.EventRecorder;
 import io.appconnector.operator.dependent.OwnWrites;
 import io.appconnector.operator.dependent.PlanExecutor;
+import io.appconnector.operator.dependent.VendorNotifications;
 import io.appconnector.operator.logic.ActivationPlan;
 import io.appconnector.operator.logic.ActivationPlanner;
+import io.appconnector.operator.logic.ApiPods;
 import io.appconnector.operator.logic.CredentialAction;
 import io.appconnector.operator.logic.DeliveredCredentials;
 import io.appconnector.operator.logic.PlanEvent;
 import io.appconnector.operator.logic.SecretRotation;
 import io.appconnector.operator.logic.VendorNotice;
-import io.appconnector.operator.dependent.VendorNotifications;
 import io.appconnector.operator.logic.VendorSecret;
 import io.appconnector.operator.observability.ProductMetrics;
 import io.appconnector.operator.values.Conditions;
+import io.appconnector.operator.values.NamespacedName;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -314,10 +315,11 @@ public class ActivationReconciler implements Reconciler<Activation> {
     log.info("activation {}/{}: {}", activation.getMetadata().getNamespace(), activation.getMetadata().getName(),
         rotation.event());
     events.normal(activation, rotation.event().reason(), message);
-    if (record.deliveredTo != null) {
-      String[] where = record.deliveredTo.split("/", 2);
-      events.normal(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withNamespace(where[0])
-          .withName(where[1]).endMetadata().build(), rotation.event().reason(), "Tenant '"
+    NamespacedName where = NamespacedName.parse(record.deliveredTo);
+    if (where != null) {
+      events.normal(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+          .withNamespace(where.namespace()).withName(where.name()).endMetadata().build(), rotation.event().reason(),
+          "Tenant '"
           + activation.getMetadata().getNamespace() + "', listing '" + activation.getSpec().listing + "': " + message);
     }
   }
@@ -350,8 +352,8 @@ public class ActivationReconciler implements Reconciler<Activation> {
     notifications.send(listing, new VendorNotice(type, activation.getMetadata().getNamespace(),
         activation.getMetadata().getName(), activation.getMetadata().getUid(), activation.getSpec().listing,
         record == null ? null : record.clientId,
-        record == null || record.deliveredTo == null ? listing.getSpec().vendor.namespace + "/"
-            + io.appconnector.operator.values.DeliveryNames.secretName(activation) : record.deliveredTo,
+        record == null || record.deliveredTo == null ? new NamespacedName(listing.getSpec().vendor.namespace,
+            io.appconnector.operator.values.DeliveryNames.secretName(activation)).toString() : record.deliveredTo,
         now, detail, type == VendorNotice.Type.ROTATED ? retiresAt : null));
   }
 

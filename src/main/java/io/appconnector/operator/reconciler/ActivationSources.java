@@ -237,10 +237,10 @@ class ActivationSources {
     Map<String, DeliveredCredentials> found = new java.util.LinkedHashMap<>();
     deliveredStore.deliveredFor(activation.getMetadata().getUid()).stream().map(DeliveredCredentials::read)
         .filter(Objects::nonNull).forEach(d -> found.put(d.location(), d));
-    String recorded = recordedLocation(activation);
-    if (recorded != null && recorded.contains("/") && !deliveredStore.keeps(recorded.split("/", 2)[0])) {
-      String[] at = recorded.split("/", 2);
-      DeliveredCredentials d = DeliveredCredentials.read(client.secrets().inNamespace(at[0]).withName(at[1]).get());
+    NamespacedName recorded = NamespacedName.parse(recordedLocation(activation));
+    if (recorded != null && !deliveredStore.keeps(recorded.namespace())) {
+      DeliveredCredentials d = DeliveredCredentials.read(
+          client.secrets().inNamespace(recorded.namespace()).withName(recorded.name()).get());
       if (d != null && activation.getMetadata().getUid().equals(d.activationUid())) {
         found.put(d.location(), d);
       }

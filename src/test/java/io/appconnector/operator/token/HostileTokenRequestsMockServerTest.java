@@ -107,6 +107,7 @@ class HostileTokenRequestsMockServerTest extends TokenMockServerScenarios {
     AppListing l = listing(vendorListing("ledger", vendorNs, "invoices.read"));
     Vendor.Mounted mounted = mounted(create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read")));
     awaitPhase(tenant, "ledger", Phase.Active);
+    servedWithFullAllowance(mounted);
     List<Attack> attacks = attacks(mounted.tokenUrl());
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     Random random = new Random(Long.getLong("appconnector.hostile.seed", 20261125L));

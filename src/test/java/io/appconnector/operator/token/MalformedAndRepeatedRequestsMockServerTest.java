@@ -19,7 +19,7 @@ class MalformedAndRepeatedRequestsMockServerTest extends TokenMockServerScenario
     AppListing l = listing(vendorListing(name, vendorNs, "invoices.read"));
     Vendor.Mounted mounted = mounted(create(activation(tenant, name, l.getMetadata().getName(), "invoices.read")));
     awaitPhase(tenant, name, Phase.Active);
-    return mounted;
+    return servedWithFullAllowance(mounted);
   }
 
   static void assertError(int status, String error, Vendor.Reply reply) {

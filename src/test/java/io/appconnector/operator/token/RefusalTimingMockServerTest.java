@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.http.HttpAnswer;
+import io.appconnector.operator.support.Await;
 import io.appconnector.operator.http.HttpCall;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,9 @@ class RefusalTimingMockServerTest extends TokenMockServerScenarios {
     ClientDirectory directory = new ClientDirectory(client, Set.of());
     directory.start();
     try {
+      // This directory's cache fills on its own; a known client it has not seen yet would read as unknown.
+      Await.until("the directory knows client " + known.clientId(), () -> directory.byClientId(known.clientId()),
+          java.util.Objects::nonNull);
       // Bounds far above the samples: what is measured is authentication, not the guessing bound.
       GuessingLimits unbounded = new GuessingLimits(new GuessingLimits.Limits(1_000_000, 1_000_000,
           Duration.ofMinutes(1)), id -> directory.byClientId(id) != null, clock);

@@ -38,7 +38,7 @@ class SlowClientsMockServerTest extends TokenMockServerScenarios {
     AppListing l = listing(vendorListing(name, vendorNs, "invoices.read"));
     Vendor.Mounted mounted = mounted(create(activation(tenant, name, l.getMetadata().getName(), "invoices.read")));
     awaitPhase(tenant, name, Phase.Active);
-    return mounted;
+    return servedWithFullAllowance(mounted);
   }
 
   @Test

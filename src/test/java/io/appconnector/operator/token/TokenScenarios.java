@@ -135,6 +135,17 @@ abstract class TokenScenarios {
     return awaitServed(credentials, null);
   }
 
+  /**
+   * The credentials, once the token endpoint serves them and one guessing window has passed on the
+   * injected clock: refusals met while the endpoint's cache lagged are refilled, so a test that
+   * counts the client's or the source's guessing allowance starts from a full one.
+   */
+  Vendor.Mounted servedWithFullAllowance(Vendor.Mounted credentials) {
+    awaitServed(credentials);
+    clock.jumpTo(clock.instant().plus(GuessingLimits.Limits.DEFAULT.window()));
+    return credentials;
+  }
+
   /** As above, asking for {@code scope}. */
   Vendor.Reply awaitServed(Vendor.Mounted credentials, String scope) {
     return Await.until("the token endpoint serves client " + credentials.clientId(),
