@@ -4,27 +4,20 @@ import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Billing;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.BillingState;
-import io.appconnector.operator.api.v1alpha1.ActivationStatus.Credential;
 import io.appconnector.operator.credentials.CredentialGenerator;
-import io.appconnector.operator.credentials.SecretVerifier;
 import io.appconnector.operator.logic.ActivationPlan;
-import io.appconnector.operator.logic.CredentialAction;
 import io.appconnector.operator.logic.DeliveredContent;
+import io.appconnector.operator.logic.NextCredential;
 import io.appconnector.operator.logic.SecretRotation;
-import io.appconnector.operator.api.v1alpha1.ActivationStatus.PreviousSecret;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec.SecretTemplate;
-import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.values.NamespacedName;
-import io.appconnector.operator.logic.LiveCredential;
-import io.appconnector.operator.api.v1alpha1.AppListingSpec;
+import io.appconnector.operator.values.Times;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.appconnector.operator.logic.DeliveredCredentials;
-import io.appconnector.operator.values.Times;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
-import java.util.ArrayList;
 
 /**
  * Carries out a plan's writes in an order that survives a crash at any point: the record in status
@@ -118,85 +111,15 @@ public class PlanExecutor {
    */
   public Outcome execute(Activation activation, ActivationPlan plan, DeliveredCredentials delivered,
       ConfigMap feeRecord, Instant now, SecretTemplate template, SecretRotation.Decision rotation) {
-    boolean rotating = rotation != null && rotation.step() != SecretRotation.Step.NONE;
-    CredentialAction action = rotating ? CredentialAction.NONE : plan.action();
-    ActivationStatus previous = activation.getStatus() == null ? new ActivationStatus() : activation.getStatus();
-    // A copy: objects read from the informer cache are never mutated.
-    Credential record = previous.credential == null ? null : Serialization.clone(previous.credential);
-    long revision = activation.getSpec().revision;
-    DeliveredCredentials deleteAfter = null;
-    String secretValue = null;
-    String previousValue = null;
-    boolean deliver = false;
-    switch (action) {
-      case ISSUE_NEW_CLIENT, ISSUE_SAME_CLIENT -> {
-        boolean sameClient = action == CredentialAction.ISSUE_SAME_CLIENT && record != null;
-        boolean keepTimes = sameClient && LiveCredential.live(record);
-        // A vendor that authenticates with a ServiceAccount token or its own key gets no secret at all.
-        boolean secretless = plan.clientAuthentication() != AppListingSpec.ClientAuthenticationMethod.ClientSecret;
-        String clientId = sameClient ? record.clientId : generator.newClientId();
-        Credential next = new Credential();
-        next.clientId = clientId;
-        if (secretless) {
-          next.clientAuthentication = plan.clientAuthentication();
-        } else {
-          secretValue = generator.newSecret();
-          next.verifier = SecretVerifier.create(secretValue);
-        }
-        next.revision = revision;
-        next.grantedScopes = new ArrayList<>(plan.grantedScopes());
-        // Every issue goes to the injective name (one at an older name is removed once this is
-        // written); a repair rewrites the Secret where the record says.
-        next.deliveredTo = new NamespacedName(plan.vendorNamespace(), DeliveryNames.secretName(activation)).toString();
-        // Re-delivering the same pair never moves its expiry: it stays as recorded.
-        next.issuedAt = keepTimes ? record.issuedAt : Times.formatPrecise(now);
-        // Used credentials keep their recorded expiry (the plan's next look is then an idle deadline).
-        next.expiresAt = keepTimes || plan.requeueAt() == null || (sameClient && record.firstUsedAt != null)
-            ? (record == null ? null : record.expiresAt) : Times.formatPrecise(plan.requeueAt());
-        next.firstUsedAt = sameClient ? record.firstUsedAt : null;
-        // A new secret answers any rotation asked for so far; an overlap in course ends with it.
-        next.rotation = activation.getSpec().rotateSecret;
-        next.secretIssuedAt = secretless ? null : Times.formatPrecise(now);
-        next.lastUsedAt = sameClient ? record.lastUsedAt : null;
-        next.useCount = sameClient ? record.useCount : null;
-        record = next;
-        deliver = true;
-      }
-      case REPAIR -> {
-        secretValue = record != null && LiveCredential.secretless(record) ? null : delivered.clientSecret();
-        previousValue = SecretRotation.previousHeld(record, delivered);
-        deliver = true;
-      }
-      case WITHDRAW, EXPIRE -> {
-        if (record != null) {
-          record.verifier = null;
-          record.deliveredTo = null;
-          record.previousSecret = null;
-          if (plan.action() == CredentialAction.EXPIRE && record.expiredAt == null) {
-            record.expiredAt = Times.formatPrecise(now);
-          }
-        }
-        deleteAfter = delivered;
-      }
-      case NONE -> {
-      }
-    }
-    if (rotating && record != null) {
-      String fresh = rotate(activation, record, rotation, now);
-      secretValue = fresh != null ? fresh : delivered.clientSecret();
-      previousValue = rotation.step() == SecretRotation.Step.RETIRE ? null : delivered.clientSecret();
-      deliver = true;
-    }
-    if (record != null && plan.phase() == ActivationStatus.Phase.Active && record.revision == revision) {
-      record.grantedScopes = plan.grantedScopes();
-    }
+    NextCredential next = NextCredential.of(activation, plan, delivered, rotation, now, generator);
     Delivery delivery = null;
-    if (deliver) {
-      NamespacedName where = NamespacedName.parse(record.deliveredTo);
+    if (next.deliver()) {
+      NamespacedName where = NamespacedName.parse(next.record().deliveredTo);
       delivery = new Delivery(activation.getMetadata().getUid(), DeliveredSecrets.build(where.namespace(), where.name(),
-          DeliveredContent.expected(activation, record, tokenUrl, template), secretValue, previousValue), delivered);
+          DeliveredContent.expected(activation, next.record(), tokenUrl, template), next.secret(),
+          next.previousSecret()), delivered);
     }
-    ActivationStatus status = plan.status(activation, record, now);
+    ActivationStatus status = plan.status(activation, next.record(), now);
     Billing billing = status.billing;
     if (billing != null && (billing.state == BillingState.FeeChangePending
         || billing.state == BillingState.FeeChangeEffective)) {
@@ -205,41 +128,7 @@ public class PlanExecutor {
       billing.record = feeRecords.ensure(activation, feeRecord, billing.state == BillingState.FeeChangePending
           ? FeeRecords.STATE_PENDING : FeeRecords.STATE_EFFECTIVE, billing.effectiveFrom, now);
     }
-    return new Outcome(status, deleteAfter, delivery);
-  }
-
-  /**
-   * Applies a rotation step to the record (a copy) and returns the secret the delivered Secret holds
-   * as current afterwards: a new one when rotating, the one delivered when retiring.
-   */
-  private String rotate(Activation activation, Credential record, SecretRotation.Decision rotation, Instant now) {
-    switch (rotation.step()) {
-      case ROTATE, RESUME -> {
-        if (rotation.step() == SecretRotation.Step.ROTATE) {
-          PreviousSecret previous = new PreviousSecret();
-          previous.verifier = record.verifier;
-          previous.issuedAt = record.secretIssuedAt != null ? record.secretIssuedAt : record.issuedAt;
-          // Its own first use when recorded, else the pair's when that came after this secret's issue.
-          previous.firstUsedAt = record.secretFirstUsedAt != null ? record.secretFirstUsedAt
-              : record.firstUsedAt != null && (previous.issuedAt == null
-                  || !Times.parse(record.firstUsedAt).isBefore(Times.parse(previous.issuedAt))) ? record.firstUsedAt
-              : null;
-          previous.retiresAt = Times.formatPrecise(rotation.retiresAt());
-          record.previousSecret = previous;
-          record.rotation = Math.max(activation.getSpec().rotateSecret, record.rotation == null ? 0 : record.rotation);
-        }
-        String fresh = generator.newSecret();
-        record.verifier = SecretVerifier.create(fresh);
-        record.secretIssuedAt = Times.formatPrecise(now);
-        record.secretFirstUsedAt = null;
-        return fresh;
-      }
-      case RETIRE -> {
-        record.previousSecret = null;
-        return null;
-      }
-      default -> throw new IllegalArgumentException("not a rotation step: " + rotation.step());
-    }
+    return new Outcome(status, next.withdraw() ? delivered : null, delivery);
   }
 
   /**
