@@ -85,6 +85,7 @@ public final class OperatorChild {
     started.put("reconcileThreads", operator.getConfigurationService().concurrentReconciliationThreads());
     started.put("availableProcessors", Runtime.getRuntime().availableProcessors());
     started.put("maxHeap", Runtime.getRuntime().maxMemory());
+    started.put("httpClient", client.getHttpClient().getClass().getName());
     started.put("gc", ManagementFactory.getGarbageCollectorMXBeans().stream().map(g -> g.getName()).toList());
     answer(out, started);
 
@@ -113,7 +114,10 @@ public final class OperatorChild {
           }
           case "tokens" -> {
             if (tokens == null) {
-              tokens = TokenServer.start(client, TokenSettings.embedded("default"), clock);
+              // "tokens <secret>": HTTPS with the kubernetes.io/tls Secret of that name, as the chart serves it.
+              TokenSettings tokenSettings = TokenSettings.embedded("default");
+              tokens = TokenServer.start(client, words.length > 1 ? tokenSettings.withTls(words[1]) : tokenSettings,
+                  clock);
             }
             answer(out, Map.of("port", tokens.port(), "tokenEndpoint", tokens.settings().tokenEndpoint()));
           }
@@ -178,6 +182,10 @@ public final class OperatorChild {
     result.put("phases", phases);
     result.put("observed", phases.values().stream().mapToDouble(Double::doubleValue).sum());
     result.put("firstReconcileAt", firstReconcileAt);
+    result.put("gcCount", ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(g -> Math.max(0, g.getCollectionCount())).sum());
+    result.put("gcMillis", ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(g -> Math.max(0, g.getCollectionTime())).sum());
     return result;
   }
 
