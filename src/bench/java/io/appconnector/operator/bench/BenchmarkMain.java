@@ -89,9 +89,10 @@ public final class BenchmarkMain {
       d.put("bench.tokens.prewarm", "0");
       d.put("bench.jfr", "false");
       // The chart's container: a 512Mi limit (MaxRAM, so the heap is sized as it is there, not from
-      // this machine's memory) and the chart's javaOptions.
+      // this machine's memory) and the chart's javaOptions and controllerJavaOptions.
       d.put("bench.operator.jvm",
-          "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75.0 -XX:+UseSerialGC");
+          "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75.0 -XX:+UseSerialGC"
+              + " -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=32m");
       d.put("bench.maxMinutes", "120");
       d.put("bench.reps", "3");
       d.put("bench.compare.expiry.lifetime", "30s");
@@ -102,6 +103,7 @@ public final class BenchmarkMain {
       d.put("bench.operator.jar", "");
       d.put("bench.hostile.secrets", "1000");
       d.put("bench.hostile.others", "100");
+      d.put("bench.compare.alt.drop", "");
       return d;
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.appconnector.operator.AppConnectorOperator;
 import io.appconnector.operator.config.OperatorSettings;
 import io.appconnector.operator.observability.ProductMetrics;
-import io.appconnector.operator.reconciler.Deadlines;
+import io.appconnector.operator.reconciler.DeadlinesFirstExecutor;
 import io.appconnector.operator.token.TokenServer;
 import io.appconnector.operator.token.TokenSettings;
 import io.fabric8.kubernetes.client.Config;
@@ -63,9 +63,19 @@ public final class OperatorChild {
         "bench-operator");
     long createAt = System.currentTimeMillis();
     // -Dbench.reconcileThreads=N (through bench.compare.alt.jvm) measures a smaller reconcile pool.
-    Operator operator = AppConnectorOperator.create(client, settings, clock, new Deadlines(), metrics,
-        io.appconnector.operator.dependent.VendorNotifications.Settings.DEFAULT,
-        Integer.getInteger("bench.reconcileThreads", 0));
+    int reconcileThreads = Integer.getInteger("bench.reconcileThreads", 0);
+    Operator operator = AppConnectorOperator.create(client, settings, clock, metrics,
+        io.appconnector.operator.dependent.VendorNotifications.Settings.DEFAULT, o -> {
+          if (reconcileThreads > 0) {
+            o.withConcurrentReconciliationThreads(reconcileThreads);
+          }
+        });
+    // -Dbench.reconcileOrder=arrival (through bench.compare.alt.jvm) measures the queue without due
+    // deadlines first: every reconcile waits in arrival order, as in JOSDK's own pool.
+    if ("arrival".equals(System.getProperty("bench.reconcileOrder"))
+        && operator.getConfigurationService().getExecutorService() instanceof DeadlinesFirstExecutor queue) {
+      queue.rankBy(task -> null);
+    }
     Thread watcher = new Thread(() -> awaitFirstReconcile(registry), "bench-first-reconcile");
     watcher.setDaemon(true);
     watcher.start();
@@ -80,8 +90,10 @@ public final class OperatorChild {
     started.put("startCallAt", startCallAt);
     started.put("startedAt", startedAt);
     started.put("reconcileThreads", operator.getConfigurationService().concurrentReconciliationThreads());
+    started.put("reconcileOrder", System.getProperty("bench.reconcileOrder", "deadlines-first"));
     started.put("availableProcessors", Runtime.getRuntime().availableProcessors());
     started.put("maxHeap", Runtime.getRuntime().maxMemory());
+    started.put("httpClient", client.getHttpClient().getClass().getName());
     started.put("gc", ManagementFactory.getGarbageCollectorMXBeans().stream().map(g -> g.getName()).toList());
     answer(out, started);
 
@@ -178,6 +190,10 @@ public final class OperatorChild {
     result.put("phases", phases);
     result.put("observed", phases.values().stream().mapToDouble(Double::doubleValue).sum());
     result.put("firstReconcileAt", firstReconcileAt);
+    result.put("gcCount", ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(g -> Math.max(0, g.getCollectionCount())).sum());
+    result.put("gcMillis", ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(g -> Math.max(0, g.getCollectionTime())).sum());
     return result;
   }
 

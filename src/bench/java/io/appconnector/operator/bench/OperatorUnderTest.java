@@ -53,18 +53,29 @@ final class OperatorUnderTest implements AutoCloseable {
 
   static OperatorUnderTest launch(Path kubeconfig, Path log, List<String> jvmOptions, Duration startTimeout)
       throws IOException {
-    return launch(Path.of(System.getProperty("java.home")), kubeconfig, log, jvmOptions, startTimeout);
+    return launch(Path.of(System.getProperty("java.home")), kubeconfig, log, jvmOptions, List.of(), startTimeout);
   }
 
-  /** The operator on the JDK in {@code javaHome} (another version than the harness's, to measure it). */
+  /**
+   * The operator on the JDK in {@code javaHome} (another version than the harness's, to measure it),
+   * without the class path's jars whose file names start with one of {@code drop} (to measure, say,
+   * another Fabric8 HTTP client: Fabric8 takes the one whose factory is left).
+   */
   static OperatorUnderTest launch(Path javaHome, Path kubeconfig, Path log, List<String> jvmOptions,
-      Duration startTimeout) throws IOException {
+      List<String> drop, Duration startTimeout) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(javaHome.resolve("bin").resolve("java").toString());
     command.addAll(jvmOptions);
     command.add("-Dorg.slf4j.simpleLogger.logFile=System.err");
     command.add("-cp");
-    command.add(classpath());
+    List<String> entries = new ArrayList<>();
+    for (String e : classpath().split(java.io.File.pathSeparator)) {
+      String name = Path.of(e).getFileName().toString();
+      if (drop.stream().noneMatch(name::startsWith)) {
+        entries.add(e);
+      }
+    }
+    command.add(String.join(java.io.File.pathSeparator, entries));
     command.add(OperatorChild.class.getName());
     command.add(kubeconfig.toString());
     return launchCommand(command, log, startTimeout);

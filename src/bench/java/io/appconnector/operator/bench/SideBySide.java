@@ -80,6 +80,7 @@ final class SideBySide {
     result.put("contenders", contenders);
     result.put("altJvm", BenchmarkMain.Options.list("bench.compare.alt.jvm"));
     result.put("altJava", BenchmarkMain.Options.get("bench.compare.alt.java"));
+    result.put("altDrop", BenchmarkMain.Options.list("bench.compare.alt.drop"));
     Map<String, List<Map<String, Object>>> byContender = new LinkedHashMap<>();
     ALL.forEach(c -> byContender.put(c, new ArrayList<>()));
     List<List<String>> orders = new ArrayList<>();
@@ -164,9 +165,8 @@ final class SideBySide {
     if (contender.equals("java-alt")) {
       jvm.addAll(BenchmarkMain.Options.list("bench.compare.alt.jvm"));
       String javaHome = BenchmarkMain.Options.get("bench.compare.alt.java");
-      if (!javaHome.isEmpty()) {
-        return OperatorUnderTest.launch(Path.of(javaHome), kubeconfig, log, jvm, timeout);
-      }
+      return OperatorUnderTest.launch(javaHome.isEmpty() ? Path.of(System.getProperty("java.home")) : Path.of(javaHome),
+          kubeconfig, log, jvm, BenchmarkMain.Options.list("bench.compare.alt.drop"), timeout);
     }
     return OperatorUnderTest.launch(kubeconfig, log, jvm, timeout);
   }
@@ -177,6 +177,7 @@ final class SideBySide {
       List<Activation> burst = bench.activations(c.admin(), "burst-app", n, null);
       OperatorUnderTest op = launch(contender, c.kubeconfig(), n);
       try {
+        r.put("httpClient", op.started.path("httpClient").asText(""));
         r.put("startupEmptyCluster", BenchmarkMain.startup(op));
         r.put("burst", burst(contender, op, c, burst, n));
         op.stop(Duration.ofSeconds(60));
@@ -215,6 +216,17 @@ final class SideBySide {
     b.put("peakRssBytes", mem.get("peakRssBytes").asLong());
     b.put("rssBytes", mem.get("rssBytes").asLong());
     b.put("threads", mem.path("threads").asInt());
+    // the JVM's own figures (absent for the Go peer): collections during the burst, and the heap
+    // and resident set after it (after the two collections memory() asks for)
+    if (after.has("gcCount")) {
+      b.put("gcCount", after.path("gcCount").asLong() - before.path("gcCount").asLong());
+      b.put("gcSeconds", (after.path("gcMillis").asLong() - before.path("gcMillis").asLong()) / 1000.0);
+      b.put("heapUsedBytes", mem.path("heapUsed").asLong());
+      b.put("heapCommittedBytes", mem.path("heapCommitted").asLong());
+      b.put("nonHeapUsedBytes", mem.path("nonHeapUsed").asLong());
+      b.put("rssAnonBytes", mem.path("rssAnonBytes").asLong());
+      b.put("rssFileBytes", mem.path("rssFileBytes").asLong());
+    }
     log("compare %s: burst %s, %.2f s CPU, peak RSS %s, %.2f writes and %.2f reconciles per activation", contender,
         m.summary(), cpu, BenchmarkMain.mib(mem.get("peakRssBytes").asLong()), (double) b.get("writesPerActivation"),
         (double) b.get("reconcilesPerActivation"));
@@ -370,6 +382,9 @@ final class SideBySide {
         new Figure("harness CPU per activation (load generator; plain: + the client)", "ms", 1,
             r -> at(r, "burst", "harnessCpuMsPerActivation")),
         new Figure("peak RSS after the burst", "MiB", 1.0 / 1048576, r -> at(r, "burst", "peakRssBytes")),
+        new Figure("JVM: collections' time during the burst", "s", 1, r -> at(r, "burst", "gcSeconds")),
+        new Figure("JVM: heap committed after the burst (after 2 full GCs)", "MiB", 1.0 / 1048576,
+            r -> at(r, "burst", "heapCommittedBytes")),
         new Figure("writes per activation", "", 1, r -> at(r, "burst", "writesPerActivation")),
         new Figure("reconciles per activation", "", 1,
             r -> r.containsKey("warmUp") ? null : at(r, "burst", "reconcilesPerActivation")),

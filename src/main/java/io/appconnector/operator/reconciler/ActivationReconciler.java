@@ -12,6 +12,7 @@ import io.appconnector.operator.logic.ActivationPlanner;
 import io.appconnector.operator.logic.ApiPods;
 import io.appconnector.operator.logic.CredentialAction;
 import io.appconnector.operator.logic.DeliveredCredentials;
+import io.appconnector.operator.logic.DueDeadline;
 import io.appconnector.operator.logic.PlanEvent;
 import io.appconnector.operator.logic.SecretRotation;
 import io.appconnector.operator.logic.VendorNotice;
@@ -59,7 +60,6 @@ public class ActivationReconciler implements Reconciler<Activation> {
   private final Clock clock;
   private final PlanExecutor executor;
   private final EventRecorder events;
-  private final Deadlines deadlines;
   private final ApiPods apiPods;
   private final OwnWrites ownWrites;
   private ActivationSources sources;
@@ -70,13 +70,8 @@ public class ActivationReconciler implements Reconciler<Activation> {
   private final ListingReports reports;
   private VendorNotifications notifications;
 
-  public ActivationReconciler(Clock clock, PlanExecutor executor, EventRecorder events, Deadlines deadlines,
-      ApiPods apiPods, Duration defaultLifetime, ProductMetrics metrics, OwnWrites ownWrites) {
-    this(clock, executor, events, deadlines, apiPods, defaultLifetime, metrics, ownWrites, new ListingReports());
-  }
-
   /** {@code reports} receives, per listing, which activations are Active or blocked. */
-  public ActivationReconciler(Clock clock, PlanExecutor executor, EventRecorder events, Deadlines deadlines,
+  public ActivationReconciler(Clock clock, PlanExecutor executor, EventRecorder events,
       ApiPods apiPods, Duration defaultLifetime, ProductMetrics metrics, OwnWrites ownWrites, ListingReports reports) {
     this.reports = reports;
     this.ownWrites = ownWrites;
@@ -86,7 +81,6 @@ public class ActivationReconciler implements Reconciler<Activation> {
     this.clock = clock;
     this.executor = executor;
     this.events = events;
-    this.deadlines = deadlines;
   }
 
   @Override
@@ -197,7 +191,6 @@ public class ActivationReconciler implements Reconciler<Activation> {
     if (rotation.nextLook() != null && (next == null || rotation.nextLook().isBefore(next))) {
       next = rotation.nextLook();
     }
-    deadlines.set(ResourceID.fromResource(activation), next);
     if (next == null) {
       return UpdateControl.noUpdate();
     }
@@ -205,6 +198,16 @@ public class ActivationReconciler implements Reconciler<Activation> {
     // reconcile ends and JOSDK starts the timer, not from its start (issuing takes several writes).
     return UpdateControl.<Activation>noUpdate()
         .rescheduleAfter(Math.max(1, Duration.between(clock.instant(), next).plusMillis(1).toMillis()));
+  }
+
+  /**
+   * The deadline of {@code activation} that has come, as its cached status and listing say, or null:
+   * what {@link DeadlinesFirstExecutor} ranks its reconcile by. Called as JOSDK submits a reconcile.
+   */
+  public Instant dueDeadline(Activation activation) {
+    ActivationSources ready = sources;
+    AppListing listing = ready == null ? null : ready.listing(activation);
+    return DueDeadline.of(activation, listing == null ? null : listing.getSpec(), clock.instant());
   }
 
   /** Revokes everything the activation was given, in every namespace; its finalizer is removed after. */
@@ -228,7 +231,6 @@ public class ActivationReconciler implements Reconciler<Activation> {
   private void forget(Activation activation) {
     ResourceID id = ResourceID.fromResource(activation);
     reports.forget(activation.getSpec().listing, id);
-    deadlines.set(id, null);
     metrics.removed(id);
   }
 
