@@ -86,6 +86,7 @@ public final class BenchmarkMain {
       d.put("bench.sign.seconds", "5");
       d.put("bench.tokens.slow", "1000");
       d.put("bench.tokens.tls", "false");
+      d.put("bench.tokens.prewarm", "0");
       d.put("bench.jfr", "false");
       // The chart's container: a 512Mi limit (MaxRAM, so the heap is sized as it is there, not from
       // this machine's memory) and the chart's javaOptions and controllerJavaOptions.

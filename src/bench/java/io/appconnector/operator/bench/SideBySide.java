@@ -184,6 +184,11 @@ final class SideBySide {
         op = launch(contender, c.kubeconfig(), n);
         r.put("restart", restart(contender, op, n));
         r.put("expiry", expiry(contender, op, c, n));
+      } catch (Exception e) {
+        // What was measured before the failure is kept (a burst of 30,000 takes half an hour).
+        r.put("error", e.toString());
+        System.err.println("bench: compare " + contender + " failed after " + r.keySet() + ": " + e);
+        e.printStackTrace();
       } finally {
         op.stop(Duration.ofSeconds(30));
       }
@@ -277,10 +282,17 @@ final class SideBySide {
     second.get(BenchmarkMain.timeoutFor(overlapCount).toMillis() + life.toMillis(), TimeUnit.MILLISECONDS);
     timer.shutdown();
     JsonNode after = BenchmarkMain.awaitQuiet(op, Duration.ofSeconds(3), Duration.ofSeconds(60));
+    // In pages: one list of every activation (N + wave + overlap) timed out at N = 30,000.
     Map<String, Activation> current = new HashMap<>();
-    for (Activation a : c.admin().resources(Activation.class).inAnyNamespace().list().getItems()) {
-      current.put(PhaseWatch.key(a), a);
-    }
+    String next = null;
+    do {
+      var page = c.admin().resources(Activation.class).inAnyNamespace()
+          .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(500L).withContinue(next).build());
+      for (Activation a : page.getItems()) {
+        current.put(PhaseWatch.key(a), a);
+      }
+      next = page.getMetadata().getContinue();
+    } while (next != null && !next.isEmpty());
     List<Long> late = new ArrayList<>();
     int early = 0;
     int notExpired = 0;
