@@ -10,6 +10,7 @@ import io.appconnector.operator.dependent.OwnWrites;
 import io.appconnector.operator.dependent.PlanExecutor;
 import io.appconnector.operator.reconciler.ActivationReconciler;
 import io.appconnector.operator.reconciler.AppListingReconciler;
+import io.appconnector.operator.reconciler.DeadlinesFirstExecutor;
 import io.appconnector.operator.reconciler.ListingReports;
 import io.appconnector.operator.reconciler.Deadlines;
 import io.appconnector.operator.cache.LeanStore;
@@ -28,6 +29,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.javaoperatorsdk.operator.api.config.ConfigurationService;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,7 +76,12 @@ public final class AppConnectorOperator {
   /** As above, with {@code reconcileThreads} reconciles at once across controllers (0: JOSDK's default, 50). */
   public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock, Deadlines deadlines,
       ProductMetrics metrics, VendorNotifications.Settings notificationSettings, int reconcileThreads) {
+    // Reconciles with a due deadline (expiry, a rotation's end, a fee date) run before the others
+    // waiting, so a burst of new activations does not make them late; see docs/decisions.md.
+    DeadlinesFirstExecutor reconcileQueue = new DeadlinesFirstExecutor(
+        ConfigurationService.DEFAULT_RECONCILIATION_THREADS_NUMBER);
     Operator operator = new Operator(o -> {
+      o.withExecutorService(reconcileQueue);
       if (reconcileThreads > 0) {
         o.withConcurrentReconciliationThreads(reconcileThreads);
       }
@@ -100,8 +107,15 @@ public final class AppConnectorOperator {
     ListingReports reports = new ListingReports();
     VendorNotifications notifications = new VendorNotifications(client, events, metrics.registry(), clock,
         notificationSettings);
-    operator.register(new ActivationReconciler(clock, executor, events, deadlines, settings.api(),
-        settings.defaultUnusedLifetime(), metrics, ownWrites, reports).withNotifications(notifications), c -> {
+    // As many threads as JOSDK's configuration says, whatever set it.
+    int threads = operator.getConfigurationService().concurrentReconciliationThreads();
+    reconcileQueue.setMaximumPoolSize(Math.max(threads, reconcileQueue.getCorePoolSize()));
+    reconcileQueue.setCorePoolSize(threads);
+    reconcileQueue.setMaximumPoolSize(threads);
+    ActivationReconciler activations = new ActivationReconciler(clock, executor, events, deadlines, settings.api(),
+        settings.defaultUnusedLifetime(), metrics, ownWrites, reports).withNotifications(notifications);
+    reconcileQueue.rankActivationsBy(activations);
+    operator.register(activations, c -> {
       c.withName("activation");
       // The reconciler adds its finalizer in the pass that issues credentials and removes it after
       // cleaning up, instead of JOSDK spending a reconcile on adding it.

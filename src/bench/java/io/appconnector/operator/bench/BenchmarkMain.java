@@ -85,6 +85,7 @@ public final class BenchmarkMain {
       d.put("bench.tokens.seconds", "20");
       d.put("bench.sign.seconds", "5");
       d.put("bench.tokens.slow", "1000");
+      d.put("bench.tokens.tls", "false");
       d.put("bench.jfr", "false");
       // The chart's container: a 512Mi limit (MaxRAM, so the heap is sized as it is there, not from
       // this machine's memory) and the chart's javaOptions and controllerJavaOptions.
@@ -94,6 +95,7 @@ public final class BenchmarkMain {
       d.put("bench.maxMinutes", "120");
       d.put("bench.reps", "3");
       d.put("bench.compare.expiry.lifetime", "30s");
+      d.put("bench.compare.overlap.n", "");
       d.put("bench.compare.contenders", "java,go,plain");
       d.put("bench.compare.alt.jvm", "");
       d.put("bench.compare.alt.java", "");
@@ -150,6 +152,8 @@ public final class BenchmarkMain {
   private final List<Map<String, Object>> targets = new ArrayList<>();
   private final Map<String, List<Row>> tables = new LinkedHashMap<>();
   final List<String> profiles = new ArrayList<>();
+  /** Per N, the wall-clock window of the operator's burst (for a JFR summary of the burst alone). */
+  final Map<Integer, Instant[]> burstWindows = new java.util.concurrent.ConcurrentHashMap<>();
   private int childCount;
 
   private BenchmarkMain(Options options) {
@@ -614,6 +618,48 @@ public final class BenchmarkMain {
     }
   }
 
+  /**
+   * CPU seconds of a process per thread, from /proc/<pid>/task/<tid>/stat, by thread name with digits
+   * folded (the kernel keeps 15 characters of a name). A thread that has ended is no longer listed.
+   */
+  static Map<String, Double> threadCpu(long pid) {
+    Map<String, Double> result = new java.util.TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path t : tasks.toList()) {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
+          String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          result.merge(JfrSummary.threadGroup(comm), (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0,
+              Double::sum);
+        } catch (Exception e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (Exception e) {
+      // the process ended
+    }
+    return result;
+  }
+
+  /** The CPU each thread group used between two {@link #threadCpu} readings, largest first, as text. */
+  static String threadCpuDelta(Map<String, Double> before, Map<String, Double> after, double processSeconds,
+      String title, Map<String, Object> into) {
+    Map<String, Double> delta = new LinkedHashMap<>();
+    after.forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0.0)));
+    double listed = delta.values().stream().mapToDouble(Double::doubleValue).sum();
+    delta.put("(threads that ended during the window)", Math.max(0, processSeconds - listed));
+    StringBuilder out = new StringBuilder(title).append(String.format(Locale.ROOT, ": %.2f s of CPU%n", processSeconds));
+    delta.entrySet().stream().filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(e -> {
+          into.put(e.getKey(), e.getValue());
+          out.append(String.format(Locale.ROOT, "    %6.2f s  %5.1f%%  %s%n", e.getValue(),
+              100 * e.getValue() / Math.max(1e-9, processSeconds), e.getKey()));
+        });
+    return out.toString();
+  }
+
   static double ownCpuSeconds() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
         .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
@@ -667,6 +713,13 @@ public final class BenchmarkMain {
       for (Path f : files.filter(p -> p.getFileName().toString().startsWith("operator-n" + n + "-")
           && p.toString().endsWith(".jfr")).sorted().toList()) {
         String summary = JfrSummary.summarize(f, 25);
+        Instant[] window = burstWindows.get(n);
+        if (window != null) {
+          String burst = JfrSummary.summarize(f, 25, window[0], window[1]);
+          if (!burst.startsWith("CPU samples: 0 ")) {
+            summary = "The burst alone:\n" + burst + "\nThe whole recording (start-up included):\n" + summary;
+          }
+        }
         Files.writeString(Path.of(f.toString().replace(".jfr", "-profile.txt")), summary);
         profiles.add(summary);
       }

@@ -78,8 +78,16 @@ final class Burst {
     operator.command("histogram " + histogramEmpty, Duration.ofSeconds(60));
     JsonNode before = operator.stats();
     Map<String, Double> cpu0 = cpu(operator);
+    Map<String, Double> threads0 = threadCpu(operator.pid());
+    java.time.Instant from = java.time.Instant.now();
     Measured m = bench.create(admin, acts, watch, timeoutFor(n));
+    java.time.Instant to = java.time.Instant.now();
+    Map<String, Double> threads1 = threadCpu(operator.pid());
     Map<String, Double> cpuUsed = perActivationMs(cpu(operator), cpu0, n);
+    bench.burstWindows.put(n, new java.time.Instant[] {from, to});
+    Map<String, Object> byThread = new LinkedHashMap<>();
+    bench.profiles.add(threadCpuDelta(threads0, threads1, cpuUsed.get("operator") * n / 1000,
+        "Operator CPU by thread during the burst of " + n + " (/proc)", byThread));
     JsonNode after = awaitQuiet(operator, Duration.ofSeconds(3), Duration.ofSeconds(60));
     JsonNode mem = operator.memory();
     operator.command("histogram " + histogramBurst, Duration.ofSeconds(60));
@@ -89,6 +97,7 @@ final class Burst {
     }
     Map<String, Object> b = m.toMap();
     b.put("cpuMsPerActivation", cpuUsed);
+    b.put("operatorCpuSecondsByThread", byThread);
     b.put("reconcileThreads", operator.started.get("reconcileThreads").asInt());
     usage(b, before, after, n);
     b.put("statusBytes", statusBytes(admin, acts.get(0)));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.appconnector.operator.AppConnectorOperator;
 import io.appconnector.operator.config.OperatorSettings;
 import io.appconnector.operator.observability.ProductMetrics;
+import io.appconnector.operator.reconciler.DeadlinesFirstExecutor;
 import io.appconnector.operator.reconciler.Deadlines;
 import io.appconnector.operator.token.TokenServer;
 import io.appconnector.operator.token.TokenSettings;
@@ -66,6 +67,12 @@ public final class OperatorChild {
     Operator operator = AppConnectorOperator.create(client, settings, clock, new Deadlines(), metrics,
         io.appconnector.operator.dependent.VendorNotifications.Settings.DEFAULT,
         Integer.getInteger("bench.reconcileThreads", 0));
+    // -Dbench.reconcileOrder=arrival (through bench.compare.alt.jvm) measures the queue without due
+    // deadlines first: every reconcile waits in arrival order, as in JOSDK's own pool.
+    if ("arrival".equals(System.getProperty("bench.reconcileOrder"))
+        && operator.getConfigurationService().getExecutorService() instanceof DeadlinesFirstExecutor queue) {
+      queue.rankBy(task -> null);
+    }
     Thread watcher = new Thread(() -> awaitFirstReconcile(registry), "bench-first-reconcile");
     watcher.setDaemon(true);
     watcher.start();
@@ -80,6 +87,7 @@ public final class OperatorChild {
     started.put("startCallAt", startCallAt);
     started.put("startedAt", startedAt);
     started.put("reconcileThreads", operator.getConfigurationService().concurrentReconciliationThreads());
+    started.put("reconcileOrder", System.getProperty("bench.reconcileOrder", "deadlines-first"));
     started.put("availableProcessors", Runtime.getRuntime().availableProcessors());
     started.put("maxHeap", Runtime.getRuntime().maxMemory());
     started.put("httpClient", client.getHttpClient().getClass().getName());
@@ -111,7 +119,10 @@ public final class OperatorChild {
           }
           case "tokens" -> {
             if (tokens == null) {
-              tokens = TokenServer.start(client, TokenSettings.embedded("default"), clock);
+              // "tokens <secret>": HTTPS with the kubernetes.io/tls Secret of that name, as the chart serves it.
+              TokenSettings tokenSettings = TokenSettings.embedded("default");
+              tokens = TokenServer.start(client, words.length > 1 ? tokenSettings.withTls(words[1]) : tokenSettings,
+                  clock);
             }
             answer(out, Map.of("port", tokens.port(), "tokenEndpoint", tokens.settings().tokenEndpoint()));
           }

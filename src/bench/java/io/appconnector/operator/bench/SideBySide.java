@@ -36,8 +36,9 @@ import java.util.function.Function;
  * Active, process CPU per activation from /proc, writes and reconciles per activation, peak RSS);
  * a restart with the N issued (launch → first reconcile, launch → all reconciled); an expiry wave of
  * {@code bench.expiry.n} activations with {@code bench.compare.expiry.lifetime}, with a second
- * burst of N issuing activations started just before the first deadlines, so the wave expires while
- * the operator is issuing (lateness = recorded {@code expiredAt − expiresAt}).
+ * burst of N issuing activations ({@code bench.compare.overlap.n} when set) started just before the
+ * first deadlines, so the wave expires while the operator is issuing (lateness = recorded
+ * {@code expiredAt − expiresAt}).
  *
  * <p>The plain client runs in the harness: it first issues N activations unmeasured (a warm-up, then
  * cleaned up), then the measured N, on the same API server.
@@ -50,6 +51,7 @@ final class SideBySide {
   private final BenchmarkMain.Options options;
   private final int reps;
   private final String lifetime;
+  private final String overlapN;
   private final List<String> contenders;
   private Path peer;
 
@@ -58,6 +60,7 @@ final class SideBySide {
     this.options = options;
     this.reps = Integer.parseInt(BenchmarkMain.Options.get("bench.reps"));
     this.lifetime = BenchmarkMain.Options.get("bench.compare.expiry.lifetime");
+    this.overlapN = BenchmarkMain.Options.get("bench.compare.overlap.n");
     this.contenders = BenchmarkMain.Options.list("bench.compare.contenders").stream().filter(ALL::contains).toList();
   }
 
@@ -73,6 +76,7 @@ final class SideBySide {
     result.put("peerNaming", "appconnector.<tenant>.<activation> (patched into the copy in target/bench/peer-src)");
     result.put("reps", reps);
     result.put("expiryLifetime", lifetime);
+    result.put("overlappingBurst", overlapSize(n));
     result.put("contenders", contenders);
     result.put("altJvm", BenchmarkMain.Options.list("bench.compare.alt.jvm"));
     result.put("altJava", BenchmarkMain.Options.get("bench.compare.alt.java"));
@@ -107,6 +111,11 @@ final class SideBySide {
     Map<String, Object> summary = summarize(byContender, rows);
     result.put("summary", summary);
     return result;
+  }
+
+  /** The second burst that overlaps the expiry wave: N, or {@code bench.compare.overlap.n} when set. */
+  private int overlapSize(int n) {
+    return overlapN == null || overlapN.isEmpty() ? n : Integer.parseInt(overlapN);
   }
 
   private static Path projectDir() {
@@ -148,7 +157,7 @@ final class SideBySide {
 
   private OperatorUnderTest launch(String contender, Path kubeconfig, int n) throws Exception {
     Path log = options.out().resolve("compare-" + contender + "-n" + n + ".log");
-    Duration timeout = Duration.ofSeconds(180);
+    Duration timeout = Duration.ofSeconds(Math.max(180, n / 100)); // a restart lists all N first
     if (contender.equals("go")) {
       return OperatorUnderTest.launchPeer(peer, kubeconfig, log, List.of(), timeout);
     }
@@ -251,20 +260,21 @@ final class SideBySide {
     int count = options.expiryN();
     Duration life = GoDuration.parse(lifetime);
     List<Activation> wave = bench.activations(c.admin(), "expiry-app", count, lifetime);
-    List<Activation> overlap = bench.activations(c.admin(), "overlap-app", n, null);
+    int overlapCount = overlapSize(n);
+    List<Activation> overlap = bench.activations(c.admin(), "overlap-app", overlapCount, null);
     JsonNode before = op.stats();
     long waveStartWall = System.currentTimeMillis();
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     BenchmarkMain.Measured[] overlapMeasured = new BenchmarkMain.Measured[1];
     // The overlapping burst starts a second before the first deadline (first create + lifetime).
     ScheduledFuture<?> second = timer.schedule(() -> {
-      overlapMeasured[0] = bench.create(c.admin(), overlap, c.watch(), BenchmarkMain.timeoutFor(n));
+      overlapMeasured[0] = bench.create(c.admin(), overlap, c.watch(), BenchmarkMain.timeoutFor(overlapCount));
       return null;
     }, Math.max(0, life.toMillis() - 1000), TimeUnit.MILLISECONDS);
     BenchmarkMain.Measured issued = bench.create(c.admin(), wave, c.watch(), BenchmarkMain.timeoutFor(count));
     List<String> keys = wave.stream().map(PhaseWatch::key).toList();
     boolean all = PhaseWatch.awaitAll(c.watch().expired, keys, life.plus(BenchmarkMain.timeoutFor(count)));
-    second.get(BenchmarkMain.timeoutFor(n).toMillis() + life.toMillis(), TimeUnit.MILLISECONDS);
+    second.get(BenchmarkMain.timeoutFor(overlapCount).toMillis() + life.toMillis(), TimeUnit.MILLISECONDS);
     timer.shutdown();
     JsonNode after = BenchmarkMain.awaitQuiet(op, Duration.ofSeconds(3), Duration.ofSeconds(60));
     Map<String, Activation> current = new HashMap<>();
@@ -307,7 +317,7 @@ final class SideBySide {
     e.put("latenessP50Ms", BenchmarkMain.pct(sorted, 0.50));
     e.put("latenessP99Ms", BenchmarkMain.pct(sorted, 0.99));
     e.put("latenessMaxMs", sorted.length == 0 ? null : sorted[sorted.length - 1]);
-    BenchmarkMain.usage(e, before, after, count + n);
+    BenchmarkMain.usage(e, before, after, count + overlapCount);
     JsonNode mem = op.memory();
     e.put("peakRssBytes", mem.get("peakRssBytes").asLong());
     log("compare %s: expiry p50 %.0f ms, p99 %.0f ms, early %d, not expired %d, %d deadlines inside the overlapping"

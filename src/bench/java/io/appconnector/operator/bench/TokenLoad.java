@@ -41,17 +41,27 @@ final class TokenLoad {
   private TokenLoad() {
   }
 
+  /** Trusts the endpoint's certificate when it serves HTTPS ({@code bench.tokens.tls}); null for plain HTTP. */
+  static volatile javax.net.ssl.SSLContext tls;
+
   /**
    * ES256 signatures per second on this machine, with {@code threads} threads for {@code duration}
    * after a warm-up. {@code jwt} false: the JDK's SHA256withECDSA over a token-sized signing input,
    * nothing else (the bare rate). {@code jwt} true: a whole access token as the endpoint mints it
    * (claims, Nimbus ECDSASigner on the JDK provider, serialization), without HTTP.
    */
+  /**
+   * The signing threads' own CPU per signature in the last {@link #signingRate} call (thread CPU
+   * time): unlike the rate, it does not fall when other processes take the cores.
+   */
+  static volatile double lastCpuMsPerSignature = Double.NaN;
+
   static double signingRate(int threads, boolean jwt, Duration warmUp, Duration duration) throws Exception {
     ECKey key = new ECKeyGenerator(Curve.P_256).keyID("bench").generate();
     JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(AccessTokens.TYPE).keyID(key.getKeyID()).build();
     java.security.PrivateKey privateKey = key.toECPrivateKey();
     AtomicLong signed = new AtomicLong();
+    AtomicLong cpuNanos = new AtomicLong();
     long warmEnd = System.nanoTime() + warmUp.toNanos();
     long end = warmEnd + duration.toNanos();
     CountDownLatch done = new CountDownLatch(threads);
@@ -62,10 +72,15 @@ final class TokenLoad {
           java.security.Signature ecdsa = java.security.Signature.getInstance("SHA256withECDSA");
           byte[] input = new SignedJWT(header, claims()).getSigningInput();
           long mine = 0;
+          long cpuAtWarmEnd = -1;
+          java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
           while (true) {
             long now = System.nanoTime();
             if (now >= end) {
               break;
+            }
+            if (now >= warmEnd && cpuAtWarmEnd < 0) {
+              cpuAtWarmEnd = cpu.getCurrentThreadCpuTime();
             }
             if (jwt) {
               SignedJWT token = new SignedJWT(header, claims());
@@ -81,6 +96,9 @@ final class TokenLoad {
             }
           }
           signed.addAndGet(mine);
+          if (cpuAtWarmEnd >= 0) {
+            cpuNanos.addAndGet(cpu.getCurrentThreadCpuTime() - cpuAtWarmEnd);
+          }
         } catch (JOSEException | java.security.GeneralSecurityException e) {
           throw new IllegalStateException(e);
         } finally {
@@ -91,6 +109,7 @@ final class TokenLoad {
       t.start();
     }
     done.await();
+    lastCpuMsPerSignature = signed.get() == 0 ? Double.NaN : cpuNanos.get() / 1e6 / signed.get();
     return signed.get() / (duration.toNanos() / 1e9);
   }
 
@@ -220,7 +239,7 @@ final class TokenLoad {
     private boolean closed;
 
     Connection(URI uri) throws java.io.IOException {
-      socket = new java.net.Socket();
+      socket = "https".equals(uri.getScheme()) ? tls.getSocketFactory().createSocket() : new java.net.Socket();
       socket.setTcpNoDelay(true);
       socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
       socket.setSoTimeout(10_000);
@@ -278,7 +297,9 @@ final class TokenLoad {
   }
 
   static HttpClient client() {
-    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5));
+    return (tls == null ? builder : builder.sslContext(tls)).build();
   }
 
   /** One exchange with HTTP Basic client authentication; the HTTP status, or -1 when none came. */

@@ -39,9 +39,22 @@ final class Tokens {
     String name = slow == 0 ? "tokens" : "slowTokens";
     String label = slow == 0 ? "Tokens" : "Tokens with " + slow + " slow connections";
     if (tokenUrl == null) {
-      log("tokens: starting the token endpoint in the operator process");
+      boolean https = Boolean.parseBoolean(Options.get("bench.tokens.tls"));
+      log("tokens: starting the token endpoint in the operator process (%s)", https ? "HTTPS" : "plain HTTP");
+      String command = "tokens";
+      if (https) {
+        // As the chart serves it by default (token.tls.mode: secret): a kubernetes.io/tls Secret with
+        // a P-256 certificate, as cert-manager writes one; the clients trust that certificate.
+        var issued = io.appconnector.operator.token.TokenTlsMockServerTest.selfSigned("bench-token");
+        admin.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withNamespace("default")
+            .withName("bench-token-tls").endMetadata().withType("kubernetes.io/tls")
+            .addToStringData("tls.crt", issued.certificatePem()).addToStringData("tls.key", issued.keyPem()).build())
+            .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+        TokenLoad.tls = io.appconnector.operator.token.TokenTlsMockServerTest.trusting(issued.certificate());
+        command = "tokens bench-token-tls";
+      }
       long t = System.nanoTime();
-      JsonNode endpoint = operator.command("tokens", Duration.ofSeconds(120));
+      JsonNode endpoint = operator.command(command, Duration.ofSeconds(120));
       tokenStartSeconds = seconds(System.nanoTime() - t);
       tokenUrl = endpoint.get("tokenEndpoint").asText();
     }
@@ -64,6 +77,7 @@ final class Tokens {
     Duration sign = Duration.ofSeconds(options.signSeconds());
     log("tokens: bare ES256 signing rate (1 and %d threads)", cpus);
     double bare1 = TokenLoad.signingRate(1, false, warm, sign);
+    double bareCpuMs = TokenLoad.lastCpuMsPerSignature;
     double bareN = TokenLoad.signingRate(cpus, false, warm, sign);
     double jwt1 = TokenLoad.signingRate(1, true, warm, sign);
     double jwtN = TokenLoad.signingRate(cpus, true, warm, sign);
@@ -93,6 +107,11 @@ final class Tokens {
     double serverCpu = cpuSeconds(operator.pid()) - serverCpu0;
     double clientCpu = ownCpuSeconds() - clientCpu0;
     JsonNode after = operator.stats();
+    // The bare rate once more after the load: on a shared machine the two differ, and the load is
+    // compared with their mean (as the burst is with the baselines before and after it).
+    double bareBefore = bareN;
+    double bareAfter = TokenLoad.signingRate(cpus, false, warm, sign);
+    bareN = (bareBefore + bareAfter) / 2;
     long[] sorted = r.latenciesNanos().clone();
     Arrays.sort(sorted);
     double rate = r.tokens() / r.seconds();
@@ -111,6 +130,8 @@ final class Tokens {
     tk.put("maxMs", sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
     tk.put("bareSigningPerSecond1Thread", bare1);
     tk.put("bareSigningPerSecond", bareN);
+    tk.put("bareSigningPerSecondBeforeAfter", List.of(bareBefore, bareAfter));
+    tk.put("https", tokenUrl.startsWith("https:"));
     tk.put("bareSigningThreads", cpus);
     tk.put("jwtMintingPerSecond1Thread", jwt1);
     tk.put("jwtMintingPerSecond", jwtN);
@@ -121,6 +142,10 @@ final class Tokens {
     tk.put("serverCpuMsPerToken", 1000 * serverCpu / answers);
     tk.put("clientCpuMsPerToken", 1000 * clientCpu / answers);
     tk.put("bareSigningCpuMs", 1000.0 / bare1);
+    // The endpoint's CPU per token against a bare signature's own CPU (thread CPU time): what the
+    // throughput ratio would be if the endpoint had the cores to itself, however loaded the machine.
+    tk.put("bareSigningThreadCpuMs", bareCpuMs);
+    tk.put("cpuRatioBareToServer", bareCpuMs / (1000 * serverCpu / answers));
     tk.put("apiWritesDuringLoad", sum(after.get("writes")) - sum(before.get("writes")));
     tk.put("slowConnections", slow);
     tk.put("slowReconnects", slowReconnects);
@@ -145,7 +170,8 @@ final class Tokens {
       return;
     }
     rows.add(new Row("Tokens: tokens/s (" + r.clients() + " clients)", fmt(rate, "/s"),
-        fmt(bareN, "/s") + " bare ES256", ratio(rate, bareN), ">= 0.5 x bare signing", met(rate >= 0.5 * bareN)));
+        fmt(bareN, "/s") + " bare ES256 (" + fmt(bareBefore, "/s") + " before, " + fmt(bareAfter, "/s") + " after)",
+        ratio(rate, bareN), ">= 0.7 x bare signing", met(rate >= 0.7 * bareN)));
     rows.add(new Row("Tokens: p50 / p99 latency", fmt((double) tk.get("p50Ms"), "ms") + " / "
         + fmt((double) tk.get("p99Ms"), "ms"), "", "", "", ""));
     rows.add(new Row("Tokens: JWT minting without HTTP (" + cpus + " threads)", "", fmt(jwtN, "/s"),
@@ -154,9 +180,12 @@ final class Tokens {
         fmt((double) tk.get("serverCpuMsPerToken"), "ms") + " / " + fmt((double) tk.get("clientCpuMsPerToken"), "ms"),
         fmt(1000.0 / bare1, "ms") + " per bare signature", ratio(1000.0 / bare1, (double) tk.get("serverCpuMsPerToken")),
         "", ""));
+    rows.add(new Row("Tokens: server CPU per token against a bare signature's thread CPU",
+        fmt((double) tk.get("serverCpuMsPerToken"), "ms"), fmt(bareCpuMs, "ms"),
+        ratio(bareCpuMs, (double) tk.get("serverCpuMsPerToken")), "", ""));
     rows.add(new Row("Tokens: refused / errors", r.refused() + " / " + r.errors(), "", "", "0 / 0",
         met(r.refused() == 0 && r.errors() == 0)));
-    bench.target(run.get("n"), "tokens/s >= 0.5 x bare ES256 signing rate", rate / bareN, rate >= 0.5 * bareN,
+    bench.target(run.get("n"), "tokens/s >= 0.7 x bare ES256 signing rate", rate / bareN, rate >= 0.7 * bareN,
         String.format(Locale.ROOT, "%.0f tokens/s vs %.0f signatures/s on %d threads", rate, bareN, cpus));
     log("tokens: %.0f tokens/s, p99 %.1f ms; bare signing %.0f/s", rate, (double) tk.get("p99Ms"), bareN);
   }

@@ -267,7 +267,7 @@ public class VendorNotifications implements AutoCloseable {
       try {
         secret = client.resource(created).create();
       } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
+        if (e.getCode() != java.net.HttpURLConnection.HTTP_CONFLICT) {
           throw e;
         }
         secret = client.secrets().inNamespace(namespace).withName(name).get();

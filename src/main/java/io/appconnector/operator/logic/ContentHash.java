@@ -1,10 +1,7 @@
 package io.appconnector.operator.logic;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.appconnector.operator.values.Sha256;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -24,15 +21,11 @@ public final class ContentHash {
 
   /** The hash of a Secret's data, given as plain (decoded) values. */
   public static String of(Map<String, String> plainData) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (Map.Entry<String, String> e : new TreeMap<>(plainData).entrySet()) {
-        sha.update((e.getKey() + "=" + Base64.getEncoder().encodeToString(e.getValue().getBytes(StandardCharsets.UTF_8))
-            + "\n").getBytes(StandardCharsets.UTF_8));
-      }
-      return "sha256:" + HexFormat.of().formatHex(sha.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
+    StringBuilder lines = new StringBuilder();
+    for (Map.Entry<String, String> e : new TreeMap<>(plainData).entrySet()) {
+      lines.append(e.getKey()).append('=').append(Base64.getEncoder().encodeToString(Sha256.utf8(e.getValue())))
+          .append('\n');
     }
+    return "sha256:" + Sha256.hex(lines.toString());
   }
 }

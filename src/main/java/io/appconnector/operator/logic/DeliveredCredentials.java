@@ -1,5 +1,6 @@
 package io.appconnector.operator.logic;
 
+import io.appconnector.operator.values.DeliveryNames;
 import static io.appconnector.operator.values.DeliveryNames.ACTIVATION_UID;
 import static io.appconnector.operator.values.DeliveryNames.EXPIRES_AT;
 import static io.appconnector.operator.values.DeliveryNames.ISSUED_AT;
@@ -69,7 +70,7 @@ public record DeliveredCredentials(String namespace, String name, String activat
       }
     });
     new java.util.TreeMap<>(annotations).forEach((k, v) -> {
-      if (!k.equals(LAST_APPLIED) && !DeliveredContent.operatorOwned(DeliveredContent.ANNOTATION + k)) {
+      if (!k.equals(DeliveryNames.LAST_APPLIED) && !DeliveredContent.operatorOwned(DeliveredContent.ANNOTATION + k)) {
         content.putIfAbsent(DeliveredContent.ANNOTATION + k, v);
       }
     });
@@ -115,8 +116,6 @@ public record DeliveredCredentials(String namespace, String name, String activat
     // An API server turns stringData into data; only a test double returns stringData.
     return secret.getStringData() == null ? null : secret.getStringData().get(key);
   }
-
-  private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
   public String location() {
     return new NamespacedName(namespace, name).toString();

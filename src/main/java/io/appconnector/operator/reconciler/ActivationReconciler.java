@@ -12,6 +12,7 @@ import io.appconnector.operator.logic.ActivationPlanner;
 import io.appconnector.operator.logic.ApiPods;
 import io.appconnector.operator.logic.CredentialAction;
 import io.appconnector.operator.logic.DeliveredCredentials;
+import io.appconnector.operator.logic.DueDeadline;
 import io.appconnector.operator.logic.PlanEvent;
 import io.appconnector.operator.logic.SecretRotation;
 import io.appconnector.operator.logic.VendorNotice;
@@ -205,6 +206,16 @@ public class ActivationReconciler implements Reconciler<Activation> {
     // reconcile ends and JOSDK starts the timer, not from its start (issuing takes several writes).
     return UpdateControl.<Activation>noUpdate()
         .rescheduleAfter(Math.max(1, Duration.between(clock.instant(), next).plusMillis(1).toMillis()));
+  }
+
+  /**
+   * The deadline of {@code activation} that has come, as its cached status and listing say, or null:
+   * what {@link DeadlinesFirstExecutor} ranks its reconcile by. Called as JOSDK submits a reconcile.
+   */
+  public Instant dueDeadline(Activation activation) {
+    ActivationSources ready = sources;
+    AppListing listing = ready == null ? null : ready.listing(activation);
+    return DueDeadline.of(activation, listing == null ? null : listing.getSpec(), clock.instant());
   }
 
   /** Revokes everything the activation was given, in every namespace; its finalizer is removed after. */

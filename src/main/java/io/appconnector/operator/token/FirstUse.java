@@ -46,7 +46,7 @@ public final class FirstUse {
         client.resource(activation).updateStatus();
         return Result.RECORDED;
       } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
+        if (e.getCode() != java.net.HttpURLConnection.HTTP_CONFLICT) {
           throw e;
         }
       }

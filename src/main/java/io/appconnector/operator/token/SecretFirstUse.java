@@ -35,7 +35,7 @@ final class SecretFirstUse {
         client.resource(activation).updateStatus();
         return true;
       } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
+        if (e.getCode() != java.net.HttpURLConnection.HTTP_CONFLICT) {
           throw e;
         }
       }

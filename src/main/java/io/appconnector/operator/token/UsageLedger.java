@@ -117,7 +117,7 @@ public class UsageLedger {
           done = true;
           return true;
         } catch (KubernetesClientException e) {
-          if (e.getCode() != 409) {
+          if (e.getCode() != java.net.HttpURLConnection.HTTP_CONFLICT) {
             throw e;
           }
         }

@@ -46,8 +46,9 @@ import org.junit.jupiter.api.Test;
  * endpoint's issuer and token URL are https, a vendor trusting the CA exchanges its credentials, and
  * a renewed certificate is served without a restart.
  */
-class TokenTlsMockServerTest extends TokenMockServerScenarios {
-  record Issued(X509Certificate certificate, String certificatePem, String keyPem) {
+public class TokenTlsMockServerTest extends TokenMockServerScenarios {
+  /** Public, with {@link #selfSigned} and {@link #trusting}: the benchmark serves its token load over HTTPS the same way. */
+  public record Issued(X509Certificate certificate, String certificatePem, String keyPem) {
   }
 
   @Test
@@ -108,7 +109,7 @@ class TokenTlsMockServerTest extends TokenMockServerScenarios {
     }
   }
 
-  private static SSLContext trusting(X509Certificate certificate) throws Exception {
+  public static SSLContext trusting(X509Certificate certificate) throws Exception {
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);
     store.setCertificateEntry("ca", certificate);
@@ -120,7 +121,7 @@ class TokenTlsMockServerTest extends TokenMockServerScenarios {
   }
 
   /** A P-256 certificate for 127.0.0.1, its key PEM-encoded as SEC1 ("EC PRIVATE KEY"), as cert-manager writes ECDSA keys. */
-  static Issued selfSigned(String name) throws Exception {
+  public static Issued selfSigned(String name) throws Exception {
     // Bouncy Castle keeps the curve inside the SEC1 structure, as openssl and cert-manager write it.
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", new org.bouncycastle.jce.provider.BouncyCastleProvider());
     generator.initialize(new ECGenParameterSpec("secp256r1"));
