@@ -12,7 +12,6 @@ import io.appconnector.operator.reconciler.ActivationReconciler;
 import io.appconnector.operator.reconciler.AppListingReconciler;
 import io.appconnector.operator.reconciler.DeadlinesFirstExecutor;
 import io.appconnector.operator.reconciler.ListingReports;
-import io.appconnector.operator.reconciler.Deadlines;
 import io.appconnector.operator.cache.LeanStore;
 import io.appconnector.operator.reconciler.TrustedNetworkReconciler;
 import io.appconnector.operator.http.ServerLimits;
@@ -21,7 +20,6 @@ import io.appconnector.operator.observability.Logging;
 import io.appconnector.operator.observability.MetricsRegistry;
 import io.appconnector.operator.observability.ProductMetrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.appconnector.operator.token.TokenServer;
 import io.appconnector.operator.token.TokenSettings;
@@ -30,9 +28,11 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.javaoperatorsdk.operator.api.config.ConfigurationService;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -50,41 +50,30 @@ public final class AppConnectorOperator {
   }
 
   /**
-   * The operator as production runs it. Status, finalizers and Secrets are written with optimistic
-   * locking (resourceVersion), not server-side apply; see docs/decisions.md.
+   * The operator as production runs it, with its metrics registered in {@code metrics.registry()}
+   * (JOSDK's reconcile metrics included) and the bounds of the vendor notifications' queue and
+   * retries. Status, finalizers and Secrets are written with optimistic locking (resourceVersion), not
+   * server-side apply; see docs/decisions.md.
    */
-  public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock) {
-    return create(client, settings, clock, new Deadlines());
-  }
-
-  public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock, Deadlines deadlines) {
-    return create(client, settings, clock, deadlines, new ProductMetrics(new SimpleMeterRegistry(), clock));
-  }
-
-  /** The operator with its metrics registered in {@code metrics.registry()}, JOSDK's reconcile metrics included. */
-  public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock, Deadlines deadlines,
-      ProductMetrics metrics) {
-    return create(client, settings, clock, deadlines, metrics, VendorNotifications.Settings.DEFAULT);
-  }
-
-  /** As above, with the bounds of the vendor notifications' queue and retries. */
-  public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock, Deadlines deadlines,
+  public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock,
       ProductMetrics metrics, VendorNotifications.Settings notificationSettings) {
-    return create(client, settings, clock, deadlines, metrics, notificationSettings, 0);
+    return create(client, settings, clock, metrics, notificationSettings, o -> {
+    });
   }
 
-  /** As above, with {@code reconcileThreads} reconciles at once across controllers (0: JOSDK's default, 50). */
-  public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock, Deadlines deadlines,
-      ProductMetrics metrics, VendorNotifications.Settings notificationSettings, int reconcileThreads) {
+  /**
+   * As above, with {@code overrides} applied to JOSDK's configuration last: a benchmark sets the
+   * number of reconcile threads, a test installs its own {@code Metrics} to follow reconciles.
+   */
+  public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock,
+      ProductMetrics metrics, VendorNotifications.Settings notificationSettings,
+      Consumer<ConfigurationServiceOverrider> overrides) {
     // Reconciles with a due deadline (expiry, a rotation's end, a fee date) run before the others
     // waiting, so a burst of new activations does not make them late; see docs/decisions.md.
     DeadlinesFirstExecutor reconcileQueue = new DeadlinesFirstExecutor(
         ConfigurationService.DEFAULT_RECONCILIATION_THREADS_NUMBER);
     Operator operator = new Operator(o -> {
       o.withExecutorService(reconcileQueue);
-      if (reconcileThreads > 0) {
-        o.withConcurrentReconciliationThreads(reconcileThreads);
-      }
       o.withKubernetesClient(client)
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry()))
           .withUseSSAToPatchPrimaryResource(false)
@@ -99,6 +88,7 @@ public final class AppConnectorOperator {
             settings.lease().leaseDuration(), settings.lease().renewDeadline(), settings.lease().retryPeriod(),
             settings.instance(), Leadership.callbacks(settings.instance(), settings.exitOnLostLeadership()), false));
       }
+      overrides.accept(o);
     });
     OwnWrites ownWrites = new OwnWrites();
     PlanExecutor executor = new PlanExecutor(client, new CredentialGenerator(), settings.tokenUrl(), ownWrites,
@@ -112,7 +102,7 @@ public final class AppConnectorOperator {
     reconcileQueue.setMaximumPoolSize(Math.max(threads, reconcileQueue.getCorePoolSize()));
     reconcileQueue.setCorePoolSize(threads);
     reconcileQueue.setMaximumPoolSize(threads);
-    ActivationReconciler activations = new ActivationReconciler(clock, executor, events, deadlines, settings.api(),
+    ActivationReconciler activations = new ActivationReconciler(clock, executor, events, settings.api(),
         settings.defaultUnusedLifetime(), metrics, ownWrites, reports).withNotifications(notifications);
     reconcileQueue.rankActivationsBy(activations);
     operator.register(activations, c -> {
@@ -198,10 +188,10 @@ public final class AppConnectorOperator {
     PrometheusMeterRegistry registry = MetricsRegistry.create();
     ProductMetrics metrics = new ProductMetrics(registry, clock);
     TokenServer tokens = component.servesTokens()
-        ? TokenServer.start(client, tokenSettings, clock, metrics::tokenExchange, usageInterval,
+        ? TokenServer.start(client, tokenSettings, clock, registry, metrics::tokenExchange, usageInterval,
             metrics::exchangeForListing) : null;
     Operator operator = component.reconciles()
-        ? create(client, settings, clock, new Deadlines(), metrics, notificationSettings) : null;
+        ? create(client, settings, clock, metrics, notificationSettings) : null;
     HealthServer health;
     try {
       // The token server alone is ready once started: start() returns after its caches are filled.

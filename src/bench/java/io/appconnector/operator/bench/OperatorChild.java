@@ -5,7 +5,6 @@ import io.appconnector.operator.AppConnectorOperator;
 import io.appconnector.operator.config.OperatorSettings;
 import io.appconnector.operator.observability.ProductMetrics;
 import io.appconnector.operator.reconciler.DeadlinesFirstExecutor;
-import io.appconnector.operator.reconciler.Deadlines;
 import io.appconnector.operator.token.TokenServer;
 import io.appconnector.operator.token.TokenSettings;
 import io.fabric8.kubernetes.client.Config;
@@ -64,9 +63,13 @@ public final class OperatorChild {
         "bench-operator");
     long createAt = System.currentTimeMillis();
     // -Dbench.reconcileThreads=N (through bench.compare.alt.jvm) measures a smaller reconcile pool.
-    Operator operator = AppConnectorOperator.create(client, settings, clock, new Deadlines(), metrics,
-        io.appconnector.operator.dependent.VendorNotifications.Settings.DEFAULT,
-        Integer.getInteger("bench.reconcileThreads", 0));
+    int reconcileThreads = Integer.getInteger("bench.reconcileThreads", 0);
+    Operator operator = AppConnectorOperator.create(client, settings, clock, metrics,
+        io.appconnector.operator.dependent.VendorNotifications.Settings.DEFAULT, o -> {
+          if (reconcileThreads > 0) {
+            o.withConcurrentReconciliationThreads(reconcileThreads);
+          }
+        });
     // -Dbench.reconcileOrder=arrival (through bench.compare.alt.jvm) measures the queue without due
     // deadlines first: every reconcile waits in arrival order, as in JOSDK's own pool.
     if ("arrival".equals(System.getProperty("bench.reconcileOrder"))

@@ -1,5 +1,6 @@
 package io.appconnector.operator.bench;
 
+import io.appconnector.operator.support.Operators;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
@@ -9,7 +10,6 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.appconnector.operator.AppConnectorOperator;
 import io.appconnector.operator.Fixtures;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
@@ -81,7 +81,7 @@ public final class SecretlessExchanges {
       ECKey key = new ECKeyGenerator(Curve.P_256).keyID("bench").generate();
       TokenServer tokens = TokenServer.start(client, TokenSettings.embedded("bench-operator"),
           Clock.systemUTC());
-      Operator operator = AppConnectorOperator.create(client, new OperatorSettings(tokens.settings().tokenEndpoint(),
+      Operator operator = Operators.create(client, new OperatorSettings(tokens.settings().tokenEndpoint(),
           Set.of(), "bench-operator", false, "bench"), Clock.systemUTC());
       operator.start();
       try {

@@ -60,7 +60,6 @@ public class ActivationReconciler implements Reconciler<Activation> {
   private final Clock clock;
   private final PlanExecutor executor;
   private final EventRecorder events;
-  private final Deadlines deadlines;
   private final ApiPods apiPods;
   private final OwnWrites ownWrites;
   private ActivationSources sources;
@@ -71,13 +70,8 @@ public class ActivationReconciler implements Reconciler<Activation> {
   private final ListingReports reports;
   private VendorNotifications notifications;
 
-  public ActivationReconciler(Clock clock, PlanExecutor executor, EventRecorder events, Deadlines deadlines,
-      ApiPods apiPods, Duration defaultLifetime, ProductMetrics metrics, OwnWrites ownWrites) {
-    this(clock, executor, events, deadlines, apiPods, defaultLifetime, metrics, ownWrites, new ListingReports());
-  }
-
   /** {@code reports} receives, per listing, which activations are Active or blocked. */
-  public ActivationReconciler(Clock clock, PlanExecutor executor, EventRecorder events, Deadlines deadlines,
+  public ActivationReconciler(Clock clock, PlanExecutor executor, EventRecorder events,
       ApiPods apiPods, Duration defaultLifetime, ProductMetrics metrics, OwnWrites ownWrites, ListingReports reports) {
     this.reports = reports;
     this.ownWrites = ownWrites;
@@ -87,7 +81,6 @@ public class ActivationReconciler implements Reconciler<Activation> {
     this.clock = clock;
     this.executor = executor;
     this.events = events;
-    this.deadlines = deadlines;
   }
 
   @Override
@@ -198,7 +191,6 @@ public class ActivationReconciler implements Reconciler<Activation> {
     if (rotation.nextLook() != null && (next == null || rotation.nextLook().isBefore(next))) {
       next = rotation.nextLook();
     }
-    deadlines.set(ResourceID.fromResource(activation), next);
     if (next == null) {
       return UpdateControl.noUpdate();
     }
@@ -239,7 +231,6 @@ public class ActivationReconciler implements Reconciler<Activation> {
   private void forget(Activation activation) {
     ResourceID id = ResourceID.fromResource(activation);
     reports.forget(activation.getSpec().listing, id);
-    deadlines.set(id, null);
     metrics.removed(id);
   }
 

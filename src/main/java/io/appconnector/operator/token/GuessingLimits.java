@@ -3,6 +3,8 @@ package io.appconnector.operator.token;
 import io.appconnector.operator.values.Sha256;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -45,6 +47,8 @@ public final class GuessingLimits {
   }
 
   static final int SHARED_BUCKETS = 65_536;
+  /** The gauge of buckets held, tagged {@code kind} (client or source). */
+  public static final String BUCKETS_METRIC = "appconnector.token.guessing.buckets";
 
   private final Limits limits;
   private final TimeMeter time;
@@ -56,9 +60,17 @@ public final class GuessingLimits {
   /**
    * @param known whether a client ID exists (has its own bucket)
    * @param clock refills are counted on this clock
+   * @param registry receives {@code appconnector.token.guessing.buckets}, the buckets held by kind
+   *     (client, source)
    */
-  public GuessingLimits(Limits limits, Predicate<String> known, Clock clock) {
+  public GuessingLimits(Limits limits, Predicate<String> known, Clock clock, MeterRegistry registry) {
     this.limits = limits;
+    Gauge.builder(BUCKETS_METRIC, clients, Map::size).tag("kind", "client")
+        .description("Guessing-limit buckets held by the token endpoint, by kind: bounded by the credentials "
+            + "that exist plus the shared buckets").register(registry);
+    Gauge.builder(BUCKETS_METRIC, sources, Map::size).tag("kind", "source")
+        .description("Guessing-limit buckets held by the token endpoint, by kind: bounded by the credentials "
+            + "that exist plus the shared buckets").register(registry);
     this.known = known;
     this.time = new TimeMeter() {
       @Override
@@ -95,11 +107,6 @@ public final class GuessingLimits {
   public void forgetRefilled() {
     clients.entrySet().removeIf(e -> e.getValue().getAvailableTokens() >= limits.perClient());
     sources.entrySet().removeIf(e -> e.getValue().getAvailableTokens() >= limits.perSource());
-  }
-
-  /** How many buckets are held (bounded by the credentials that exist plus twice the shared ones). */
-  public int tracked() {
-    return clients.size() + sources.size();
   }
 
   private long wait(Map<String, Bucket> buckets, String key) {

@@ -18,8 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@link GuessingLimits} allow for that client ID and source; refusals are logged in aggregate by {@link RefusalLog}.
  */
 public class TokenEndpoint {
+  /** The counter of first uses this endpoint recorded, tagged {@code listing} (never the tenant). */
+  public static final String FIRST_USES_METRIC = "appconnector.credentials.first.uses";
   private static final Logger log = LoggerFactory.getLogger(TokenEndpoint.class);
 
   private final KubernetesClient client;
@@ -41,7 +45,7 @@ public class TokenEndpoint {
   private final Clock clock;
   private final Duration defaultTokenLifetime;
   private final Consumer<String> outcomes;
-  private final AtomicLong firstUsesRecorded = new AtomicLong();
+  private final MeterRegistry registry;
   private final UsageLedger usage;
   private final ClientAuthenticators authenticators;
 
@@ -58,13 +62,17 @@ public class TokenEndpoint {
       Consumer<String> outcomes, ClientAuthenticators authenticators) {
     this(client, directory, keys, tokens, guessing, refusals, clock, defaultTokenLifetime, outcomes, authenticators,
         new UsageLedger(client, UsageLedger.DEFAULT_INTERVAL, listing -> {
-        }));
+        }), new SimpleMeterRegistry());
   }
 
-  /** As above, noting every exchange in {@code usage} (use count, last use, exchanges per listing). */
+  /**
+   * As above, noting every exchange in {@code usage} (use count, last use, exchanges per listing) and
+   * counting the first uses it records in {@code registry} ({@value #FIRST_USES_METRIC}, by listing).
+   */
   public TokenEndpoint(KubernetesClient client, ClientDirectory directory, Supplier<SigningKeys> keys,
       AccessTokens tokens, GuessingLimits guessing, RefusalLog refusals, Clock clock, Duration defaultTokenLifetime,
-      Consumer<String> outcomes, ClientAuthenticators authenticators, UsageLedger usage) {
+      Consumer<String> outcomes, ClientAuthenticators authenticators, UsageLedger usage, MeterRegistry registry) {
+    this.registry = registry;
     this.authenticators = authenticators;
     this.usage = usage;
     this.defaultTokenLifetime = defaultTokenLifetime;
@@ -159,7 +167,9 @@ public class TokenEndpoint {
         throw OAuthError.invalidClient().withReason("withdrawn_meanwhile");
       }
       if (recorded == FirstUse.Result.RECORDED) {
-        firstUsesRecorded.incrementAndGet();
+        Counter.builder(FIRST_USES_METRIC).description("First uses of credentials recorded by this token endpoint, "
+            + "by listing (an unused credential's expiry stops at its first use)").tag("listing", grant.listing())
+            .register(registry).increment();
         log.info("first use of client {} of {}/{} recorded", clientId, grant.tenant(), grant.activation());
       }
     }
@@ -181,10 +191,5 @@ public class TokenEndpoint {
   static String logReason(ExchangeRules.Refusal refusal) {
     return refusal == ExchangeRules.Refusal.UNKNOWN_CLIENT || refusal == ExchangeRules.Refusal.WRONG_SECRET
         ? "unknown_client_or_wrong_secret" : refusal.name().toLowerCase(java.util.Locale.ROOT);
-  }
-
-  /** How many first uses this endpoint recorded (the others found one already recorded). */
-  public long firstUsesRecorded() {
-    return firstUsesRecorded.get();
   }
 }

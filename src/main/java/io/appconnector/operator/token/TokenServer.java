@@ -4,6 +4,8 @@ import io.appconnector.operator.http.GuardedHttpServer;
 import io.appconnector.operator.http.HttpAnswer;
 import io.appconnector.operator.http.HttpCall;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -45,8 +47,8 @@ public final class TokenServer implements AutoCloseable {
   private final UsageLedger usage;
   private volatile boolean serving;
 
-  private TokenServer(KubernetesClient client, TokenSettings requested, Clock clock, Consumer<String> outcomes,
-      Duration usageInterval, Consumer<String> exchangesPerListing) {
+  private TokenServer(KubernetesClient client, TokenSettings requested, Clock clock, MeterRegistry registry,
+      Consumer<String> outcomes, Duration usageInterval, Consumer<String> exchangesPerListing) {
     certificate = requested.tlsSecret() == null ? null
         : new ServingCertificate(client, requested.operatorNamespace(), requested.tlsSecret());
     // An embedded server (no issuer configured) listens on loopback only.
@@ -60,13 +62,13 @@ public final class TokenServer implements AutoCloseable {
     directory = new ClientDirectory(client, settings.watchNamespaces());
     keys = new SigningKeyStore(client, settings, clock);
     callers = new IntrospectionCallers(client, settings);
-    guessing = new GuessingLimits(settings.guessing(), id -> directory.byClientId(id) != null, clock);
+    guessing = new GuessingLimits(settings.guessing(), id -> directory.byClientId(id) != null, clock, registry);
     refusals = new RefusalLog(log::info);
     AccessTokens tokens = new AccessTokens(settings.issuer(), settings.audience());
     usage = new UsageLedger(client, usageInterval, exchangesPerListing);
     ClientAuthenticators authenticators = ClientAuthenticators.standard(client, settings);
     tokenEndpoint = new TokenEndpoint(client, directory, keys::current, tokens, guessing, refusals, clock,
-        settings.defaultTokenLifetime(), outcomes, authenticators, usage);
+        settings.defaultTokenLifetime(), outcomes, authenticators, usage, registry);
     introspection = new IntrospectionEndpoint(directory, callers, keys::current, tokens, guessing, clock);
     wellKnown = new WellKnownEndpoints(settings, keys::current, authenticators.metadataNames());
   }
@@ -86,29 +88,27 @@ public final class TokenServer implements AutoCloseable {
   }
 
   /**
-   * Fills the caches, loads or creates the signing keys, and starts serving.
+   * Fills the caches, loads or creates the signing keys, and starts serving, its metrics in a registry
+   * of its own.
    *
    * @param clock decides token times, credential expiry and key rotation
    */
   public static TokenServer start(KubernetesClient client, TokenSettings settings, Clock clock) {
-    return start(client, settings, clock, outcome -> {
-    });
-  }
-
-  /** As above, telling {@code outcomes} the result of every exchange ("issued" or the RFC 6749 error code). */
-  public static TokenServer start(KubernetesClient client, TokenSettings settings, Clock clock,
-      Consumer<String> outcomes) {
-    return start(client, settings, clock, outcomes, UsageLedger.DEFAULT_INTERVAL, listing -> {
+    return start(client, settings, clock, new SimpleMeterRegistry(), outcome -> {
+    }, UsageLedger.DEFAULT_INTERVAL, listing -> {
     });
   }
 
   /**
-   * As above, adding each credential's use to its status every {@code usageInterval}, and telling
-   * {@code exchangesPerListing} the listing of every exchange.
+   * As above, registering its own metrics in {@code registry} (first uses recorded, guessing-limit
+   * buckets held), telling {@code outcomes} the result of every exchange ("issued" or the RFC 6749
+   * error code) and {@code exchangesPerListing} the listing of every exchange, and adding each
+   * credential's use to its status every {@code usageInterval}.
    */
   public static TokenServer start(KubernetesClient client, TokenSettings settings, Clock clock,
-      Consumer<String> outcomes, Duration usageInterval, Consumer<String> exchangesPerListing) {
-    TokenServer server = new TokenServer(client, settings, clock, outcomes, usageInterval, exchangesPerListing);
+      MeterRegistry registry, Consumer<String> outcomes, Duration usageInterval, Consumer<String> exchangesPerListing) {
+    TokenServer server = new TokenServer(client, settings, clock, registry, outcomes, usageInterval,
+        exchangesPerListing);
     try {
       server.directory.start();
       server.keys.start();
@@ -158,11 +158,6 @@ public final class TokenServer implements AutoCloseable {
 
   public SigningKeyStore keys() {
     return keys;
-  }
-
-  /** How many first uses this replica recorded. */
-  public long firstUsesRecorded() {
-    return tokenEndpoint.firstUsesRecorded();
   }
 
   /** How many connections the endpoint holds open now. */

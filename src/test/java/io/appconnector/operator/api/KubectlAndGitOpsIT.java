@@ -1,5 +1,6 @@
 package io.appconnector.operator.api;
 
+import io.appconnector.operator.support.Operators;
 import static io.appconnector.operator.Fixtures.activation;
 import static io.appconnector.operator.Fixtures.platformListing;
 import static io.appconnector.operator.Fixtures.vendorListing;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.appconnector.operator.AppConnectorOperator;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.api.v1alpha1.AppListing;
@@ -79,7 +79,7 @@ class KubectlAndGitOpsIT {
     client.resource(activation("kc-tenant", "fresh", "kc-ledger", "invoices.read")).create();
     freshVerdict = kstatus().get("fresh");
 
-    operator = AppConnectorOperator.create(client, new OperatorSettings("https://tokens.example.test/oauth2/token",
+    operator = Operators.create(client, new OperatorSettings("https://tokens.example.test/oauth2/token",
         Set.of(), "default", false, "kubectl-it"), Clock.systemUTC());
     operator.start();
     client.resource(activation("kc-tenant", "pay", "kc-paywise", "payments.read")).create();

@@ -1,6 +1,6 @@
 package io.appconnector.operator.demo;
 
-import io.appconnector.operator.AppConnectorOperator;
+import io.appconnector.operator.support.Operators;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
@@ -64,7 +64,7 @@ public final class EmbeddedDemo {
       out.println("== Token endpoint on " + tokens.settings().tokenEndpoint());
       OperatorSettings settings = new OperatorSettings(tokens.settings().tokenEndpoint(), java.util.Set.of(),
           "default", false, "embedded-demo");
-      Operator operator = AppConnectorOperator.create(client, settings, Clock.systemUTC());
+      Operator operator = Operators.create(client, settings, Clock.systemUTC());
       operator.start();
       out.println("== Operator started; its log: " + project.relativize(log));
       apply(client, project.resolve("examples"));

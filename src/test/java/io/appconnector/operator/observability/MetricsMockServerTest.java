@@ -1,5 +1,6 @@
 package io.appconnector.operator.observability;
 
+import io.appconnector.operator.dependent.VendorNotifications;
 import static io.appconnector.operator.Fixtures.activation;
 import static io.appconnector.operator.Fixtures.vendorListing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,8 +12,8 @@ import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.config.OperatorSettings;
 import io.appconnector.operator.logic.DeliveredCredentials;
 import io.appconnector.operator.values.DeliveryNames;
-import io.appconnector.operator.reconciler.Deadlines;
 import io.appconnector.operator.token.TokenServer;
+import io.appconnector.operator.token.UsageLedger;
 import io.appconnector.operator.token.TokenSettings;
 import io.appconnector.operator.support.Await;
 import io.appconnector.operator.support.Tools;
@@ -69,10 +70,11 @@ class MetricsMockServerTest {
     PrometheusMeterRegistry registry = MetricsRegistry.create();
     ProductMetrics metrics = new ProductMetrics(registry, Clock.systemUTC());
     Operator operator = AppConnectorOperator.create(client, new OperatorSettings("https://tokens.example.test/oauth2/token",
-        Set.of(), "default", false, "metrics-test"), Clock.systemUTC(), new Deadlines(), metrics);
+        Set.of(), "default", false, "metrics-test"), Clock.systemUTC(), metrics,
+        VendorNotifications.Settings.DEFAULT);
     HttpClient http = HttpClient.newHttpClient();
-    TokenServer tokens = TokenServer.start(client, TokenSettings.embedded("default"), Clock.systemUTC(),
-        metrics::tokenExchange);
+    TokenServer tokens = TokenServer.start(client, TokenSettings.embedded("default"), Clock.systemUTC(), registry,
+        metrics::tokenExchange, UsageLedger.DEFAULT_INTERVAL, metrics::exchangeForListing);
     try (HealthServer health = new HealthServer(0, registry, operator::getRuntimeInfo)) {
       assertEquals(503, status(http, health.port(), "/readyz"), "not ready before the operator starts");
       assertEquals(200, status(http, health.port(), "/healthz"));
@@ -127,6 +129,11 @@ class MetricsMockServerTest {
           && m.containsKey("appconnector_token_exchanges_total{outcome=\"invalid_client\"}"));
       assertEquals(1.0, used.get("appconnector_token_exchanges_total{outcome=\"issued\"}"));
       assertEquals(1.0, used.get("appconnector_token_exchanges_total{outcome=\"invalid_client\"}"));
+      assertEquals(1.0, used.get("appconnector_credentials_first_uses_total{listing=\"m-ledger\"}"),
+          "the first use recorded, by listing only");
+      assertEquals(1.0, used.get("appconnector_token_guessing_buckets{kind=\"client\"}"),
+          "the failed exchange holds one client bucket");
+      assertEquals(1.0, used.get("appconnector_token_guessing_buckets{kind=\"source\"}"), "and one source bucket");
       assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("operator_sdk_reconciliations_")),
           "JOSDK's reconcile metrics: " + samples.keySet());
       assertEquals(0.0, samples.get("appconnector_token_exchanges_total{outcome=\"invalid_scope\"}"),

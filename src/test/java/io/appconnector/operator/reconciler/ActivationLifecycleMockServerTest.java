@@ -1,22 +1,16 @@
 package io.appconnector.operator.reconciler;
 
-import io.appconnector.operator.support.Crds;
+import io.appconnector.operator.support.MockApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The lifecycle scenarios against the Fabric8 mock server in CRUD mode. */
-@EnableKubernetesMockClient(crud = true)
 class ActivationLifecycleMockServerTest extends ActivationLifecycleScenarios {
-  static KubernetesClient client;
-
-  @BeforeAll
-  static void crds() {
-    Crds.install(client, false);
-  }
+  @RegisterExtension
+  static final MockApiServer api = new MockApiServer();
 
   @Override
   protected KubernetesClient client() {
-    return client;
+    return api.client();
   }
 }

@@ -30,6 +30,7 @@ import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.logic.VendorSecret;
 import io.appconnector.operator.values.Times;
 import io.appconnector.operator.support.Await;
+import io.appconnector.operator.support.ReconcileLog;
 import io.appconnector.operator.support.Resources;
 import io.appconnector.operator.support.TestClock;
 import io.appconnector.operator.token.FirstUse;
@@ -40,7 +41,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -81,7 +81,7 @@ abstract class ActivationLifecycleScenarios extends OperatorScenarios {
     Await.until("the edit observed", () -> get(tenant, "ledger"),
         x -> x.getStatus().observedGeneration.equals(x.getMetadata().getGeneration()));
     restartOperator();
-    Await.until("the restarted operator reconciled", () -> deadlines.of(ResourceID.fromResource(a)), java.util.Optional::isPresent);
+    Await.until("the restarted operator reconciled", () -> nextLook(a), java.util.Optional::isPresent);
     assertEquals(1, delivered(vendor).size(), "exactly one delivered Secret");
     DeliveredCredentials after = deliveredFor(a);
     assertEquals(d.clientId(), after.clientId());
@@ -97,7 +97,7 @@ abstract class ActivationLifecycleScenarios extends OperatorScenarios {
     create(activation(otherTenant, "ledger", l.getMetadata().getName(), "invoices.read"));
     awaitPhase(otherTenant, "ledger", Phase.Active);
     Activation a = create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read"));
-    Await.until("issued and its expiry scheduled", () -> deadlines.of(ResourceID.fromResource(a)),
+    Await.until("issued and its expiry scheduled", () -> nextLook(a),
         java.util.Optional::isPresent);
     Activation active = get(tenant, "ledger");
     assertEquals(Phase.Active, active.getStatus().phase);
@@ -105,7 +105,7 @@ abstract class ActivationLifecycleScenarios extends OperatorScenarios {
     // The watch events of that pass (finalizer, delivered Secret, status) come before the next edit's:
     // had any of them brought a reconcile, the edit below would be the third, not the second.
     edit(tenant, "ledger", s -> s.suspended = true);
-    Await.until("suspended and the expiry cancelled", () -> deadlines.of(ResourceID.fromResource(a)),
+    Await.until("suspended and the expiry cancelled", () -> nextLook(a),
         java.util.Optional::isEmpty);
     assertEquals(Phase.Suspended, get(tenant, "ledger").getStatus().phase);
     assertEquals(2, reconciles(a), "one reconcile to issue, one for the edit");
@@ -183,9 +183,10 @@ abstract class ActivationLifecycleScenarios extends OperatorScenarios {
     stopOperator();
     clock.jumpTo(expiresAt.minus(Duration.ofHours(1)));
     startOperator();
-    Instant scheduled = Await.until("the restarted operator scheduled the expiry",
-        () -> deadlines.of(ResourceID.fromResource(a)), java.util.Optional::isPresent).orElseThrow();
-    assertEquals(expiresAt, scheduled, "the timer comes from status, unchanged by the restart");
+    ReconcileLog.NextLook scheduled = Await.until("the restarted operator scheduled the expiry",
+        () -> nextLook(a), java.util.Optional::isPresent).orElseThrow();
+    assertTrue(scheduled.justAfter(expiresAt), "the timer comes from status, unchanged by the restart: "
+        + scheduled + " for " + expiresAt);
     assertEquals(Phase.Active, get(tenant, "ledger").getStatus().phase);
 
     stopOperator();
@@ -214,7 +215,8 @@ abstract class ActivationLifecycleScenarios extends OperatorScenarios {
         () -> get(tenant, "ledger").getStatus().message, m -> m.contains("in use since"));
     assertEquals(Phase.Active, get(tenant, "ledger").getStatus().phase);
     assertEquals(1, delivered(vendor).size());
-    assertTrue(deadlines.of(ResourceID.fromResource(a)).isEmpty(), "no expiry scheduled once used");
+    Await.until("that reconcile ended", () -> reconciles(a), n -> n > 0);
+    assertTrue(nextLook(a).isEmpty(), "no expiry scheduled once used");
   }
 
   @Test
@@ -348,9 +350,9 @@ abstract class ActivationLifecycleScenarios extends OperatorScenarios {
     Activation a = create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read"));
     awaitPhase(tenant, "ledger", Phase.Active);
     String version = Await.until("status settled", () -> get(tenant, "ledger"),
-        x -> deadlines.of(ResourceID.fromResource(a)).isPresent()).getMetadata().getResourceVersion();
+        x -> nextLook(a).isPresent()).getMetadata().getResourceVersion();
     restartOperator();
-    Await.until("the restarted operator reconciled", () -> deadlines.of(ResourceID.fromResource(a)),
+    Await.until("the restarted operator reconciled", () -> nextLook(a),
         java.util.Optional::isPresent);
     assertEquals(version, get(tenant, "ledger").getMetadata().getResourceVersion(), "a no-op reconcile writes nothing");
   }

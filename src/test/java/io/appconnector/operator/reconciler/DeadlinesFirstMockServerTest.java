@@ -60,8 +60,9 @@ class DeadlinesFirstMockServerTest {
   Operator start(int reconcileThreads) {
     OperatorSettings settings = new OperatorSettings("https://tokens.example.test/oauth2/token", Set.of(), "default",
         false, "test");
-    Operator operator = AppConnectorOperator.create(client, settings, clock, new Deadlines(),
-        new ProductMetrics(new SimpleMeterRegistry(), clock), VendorNotifications.Settings.DEFAULT, reconcileThreads);
+    Operator operator = AppConnectorOperator.create(client, settings, clock,
+        new ProductMetrics(new SimpleMeterRegistry(), clock), VendorNotifications.Settings.DEFAULT,
+        o -> o.withConcurrentReconciliationThreads(reconcileThreads));
     started.add(operator);
     operator.start();
     return operator;

@@ -11,12 +11,13 @@ import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.config.OperatorSettings;
 import io.appconnector.operator.config.OperatorSettings.LeaseTimings;
 import io.appconnector.operator.support.Await;
+import io.appconnector.operator.support.Operators;
+import io.appconnector.operator.support.ReconcileLog;
 import io.appconnector.operator.support.RealApiServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
@@ -30,11 +31,11 @@ class LeaderElectionIT {
   static final LeaseTimings FAST = new LeaseTimings(Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500));
 
 
-  static Operator replica(KubernetesClient client, String identity, Deadlines deadlines) {
+  static Operator replica(KubernetesClient client, String identity, ReconcileLog reconciles) {
     // Production exits the process when it loses the lease; these replicas share one test JVM.
     OperatorSettings settings = new OperatorSettings("https://tokens.example.test/oauth2/token", Set.of(),
         "default", false, identity).withLeaderElection(identity, FAST, false);
-    Operator operator = AppConnectorOperator.create(client, settings, Clock.systemUTC(), deadlines);
+    Operator operator = Operators.create(client, settings, Clock.systemUTC(), reconciles.install());
     operator.start();
     return operator;
   }
@@ -52,16 +53,16 @@ class LeaderElectionIT {
     }
     client.resource(vendorListing("le-ledger", "le-vendor", "invoices.read")).create();
 
-    Deadlines first = new Deadlines();
-    Deadlines second = new Deadlines();
+    ReconcileLog first = new ReconcileLog(Clock.systemUTC());
+    ReconcileLog second = new ReconcileLog(Clock.systemUTC());
     Operator a = replica(client, "replica-a", first);
     Await.until("replica-a holds the lease", () -> holder(client), "replica-a"::equals);
     Operator b = replica(client, "replica-b", second);
     try {
       Activation one = client.resource(activation("le-tenant", "one", "le-ledger", "invoices.read")).create();
       Await.until("one Active", () -> client.resource(one).get(), x -> x.getStatus() != null && x.getStatus().phase == Phase.Active);
-      Await.until("the leader reconciled", () -> first.of(ResourceID.fromResource(one)), java.util.Optional::isPresent);
-      assertTrue(second.of(ResourceID.fromResource(one)).isEmpty(), "the follower did not");
+      Await.until("the leader reconciled", () -> first.finished(one), n -> n > 0);
+      assertEquals(0, second.finished(one), "the follower did not");
       assertEquals("replica-a", holder(client));
 
       a.stop();
@@ -69,9 +70,9 @@ class LeaderElectionIT {
       Activation two = client.resource(activation("le-tenant-2", "two", "le-ledger", "invoices.read")).create();
       Await.until("two Active under the new leader", () -> client.resource(two).get(),
           x -> x.getStatus() != null && x.getStatus().phase == Phase.Active);
-      Await.until("the new leader reconciled", () -> second.of(ResourceID.fromResource(two)), java.util.Optional::isPresent);
-      assertTrue(first.of(ResourceID.fromResource(two)).isEmpty(), "the stopped replica does not");
-      assertTrue(second.of(ResourceID.fromResource(one)).isPresent(), "the new leader took over existing activations");
+      Await.until("the new leader reconciled", () -> second.finished(two), n -> n > 0);
+      assertEquals(0, first.finished(two), "the stopped replica does not");
+      assertTrue(second.finished(one) > 0, "the new leader took over existing activations");
     } finally {
       a.stop();
       b.stop();

@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.appconnector.operator.AppConnectorOperator;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationSpec;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.BillingState;
@@ -28,6 +27,8 @@ import io.appconnector.operator.values.DeliveryNames;
 import io.appconnector.operator.logic.VendorSecret;
 import io.appconnector.operator.values.Times;
 import io.appconnector.operator.support.Await;
+import io.appconnector.operator.support.Operators;
+import io.appconnector.operator.support.ReconcileLog;
 import io.appconnector.operator.support.Resources;
 import io.appconnector.operator.support.TestClock;
 import io.appconnector.operator.token.FirstUse;
@@ -38,7 +39,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -62,7 +62,7 @@ abstract class OperatorScenarios {
   }
 
   final TestClock clock = new TestClock();
-  CountingDeadlines deadlines;
+  ReconcileLog reconciles;
   Operator operator;
   String tenant;
   String otherTenant;
@@ -90,33 +90,21 @@ abstract class OperatorScenarios {
   }
 
   void startOperator() {
-    deadlines = new CountingDeadlines();
+    reconciles = new ReconcileLog(clock);
     OperatorSettings settings = new OperatorSettings("https://tokens.example.test/oauth2/token", java.util.Set.of(),
         OPERATOR_NAMESPACE, false, "test");
-    operator = AppConnectorOperator.create(operatorClient(), settings, clock, deadlines);
+    operator = Operators.create(operatorClient(), settings, clock, reconciles.install());
     operator.start();
   }
 
-  /** Reconciles of one activation that ran to their end (each one sets the activation's next deadline). */
+  /** Reconciles of one activation that ran to their end since the operator last started. */
   int reconciles(Activation a) {
-    return deadlines.reconciles(ResourceID.fromResource(a));
+    return reconciles.finished(a);
   }
 
-  /** The operator's deadlines, counting how often each activation's is set. */
-  static final class CountingDeadlines extends Deadlines {
-    private final java.util.Map<ResourceID, java.util.concurrent.atomic.AtomicInteger> sets =
-        new java.util.concurrent.ConcurrentHashMap<>();
-
-    @Override
-    void set(ResourceID id, java.time.Instant at) {
-      sets.computeIfAbsent(id, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
-      super.set(id, at);
-    }
-
-    int reconciles(ResourceID id) {
-      var count = sets.get(id);
-      return count == null ? 0 : count.get();
-    }
+  /** When the last reconcile of one activation asked to look at it again; empty when it asked for no further look. */
+  java.util.Optional<ReconcileLog.NextLook> nextLook(Activation a) {
+    return reconciles.nextLook(a);
   }
 
   void restartOperator() {

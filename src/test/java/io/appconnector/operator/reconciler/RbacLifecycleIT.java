@@ -14,12 +14,16 @@ import io.appconnector.operator.config.OperatorSettings.LeaseTimings;
 import io.appconnector.operator.helm.AuditedApiServer;
 import io.appconnector.operator.helm.AuditedApiServer.Request;
 import io.appconnector.operator.helm.ChartRbac;
+import io.appconnector.operator.support.Operators;
 import io.appconnector.operator.support.Await;
 import io.appconnector.operator.support.TestClock;
 import io.appconnector.operator.api.v1alpha1.AppListing;
 import io.appconnector.operator.api.v1alpha1.AppListingSpec;
 import io.appconnector.operator.token.ClientAuthentication;
+import io.appconnector.operator.token.TokenEndpoint;
 import io.appconnector.operator.token.TokenServer;
+import io.appconnector.operator.token.UsageLedger;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -152,11 +156,11 @@ class RbacLifecycleIT {
     return TokenServer.start(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE), clock);
   }
 
-  static Operator replica(String pod, Deadlines deadlines) {
+  static Operator replica(String pod) {
     // Production exits the process when it loses the lease; these replicas share one test JVM.
     OperatorSettings settings = new OperatorSettings("https://tokens.example.test/oauth2/token", Set.of(),
         RELEASE_NAMESPACE, false, pod).withLeaderElection(pod, FAST, false);
-    Operator operator = AppConnectorOperator.create(restricted, settings, Clock.systemUTC(), deadlines);
+    Operator operator = Operators.create(restricted, settings, Clock.systemUTC());
     operator.start();
     return operator;
   }
@@ -237,11 +241,11 @@ class RbacLifecycleIT {
         admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
       }
       admin.resource(Fixtures.vendorListing("le-ledger", "le-vendor", "invoices.read")).create();
-      Operator a = replica("replica-a", new Deadlines());
+      Operator a = replica("replica-a");
       Operator b = null;
       try {
         Await.until("replica-a holds the lease", RbacLifecycleIT::leaseHolder, "replica-a"::equals);
-        b = replica("replica-b", new Deadlines());
+        b = replica("replica-b");
         a.stop();
         Await.until("replica-b takes over the lease", RbacLifecycleIT::leaseHolder, "replica-b"::equals,
             Duration.ofSeconds(30));
@@ -313,9 +317,12 @@ class RbacLifecycleIT {
         admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
       }
       admin.resource(Fixtures.vendorListing("fu-ledger", "fu-vendor", "invoices.read")).create();
-      Operator controller = replica("fu-controller", new Deadlines());
+      Operator controller = replica("fu-controller");
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
       TokenServer tokens = TokenServer.start(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE),
-          Clock.systemUTC());
+          Clock.systemUTC(), registry, outcome -> {
+          }, UsageLedger.DEFAULT_INTERVAL, listing -> {
+          });
       try {
         Activation created = admin.resource(Fixtures.activation("fu-tenant", "one", "fu-ledger", "invoices.read")).create();
         Activation active = Await.until("the controller issues credentials", () -> admin.resource(created).get(),
@@ -326,7 +333,8 @@ class RbacLifecycleIT {
         Await.until("the token server issues a token", () -> exchange(http, tokens, delivered), code -> code == 200);
         Await.until("the first use is recorded", () -> admin.resource(created).get(),
             x -> x.getStatus().credential != null && x.getStatus().credential.firstUsedAt != null);
-        assertEquals(1, tokens.firstUsesRecorded(), "recorded by the token server");
+        assertEquals(1.0, registry.get(TokenEndpoint.FIRST_USES_METRIC).tag("listing", "fu-ledger").counter().count(),
+            "recorded by the token server");
       } finally {
         tokens.close();
         controller.stop();
@@ -368,7 +376,7 @@ class RbacLifecycleIT {
       listing.getSpec().clientAuthentication.method = AppListingSpec.ClientAuthenticationMethod.ServiceAccountToken;
       listing.getSpec().clientAuthentication.serviceAccountName = "connector";
       admin.resource(listing).create();
-      Operator controller = replica("sm-controller", new Deadlines());
+      Operator controller = replica("sm-controller");
       try {
         Await.until("the listing says its ServiceAccount is missing", () -> readyReason(admin, "sm-ledger"),
             "ServiceAccountMissing"::equals, Duration.ofSeconds(30));
@@ -405,7 +413,7 @@ class RbacLifecycleIT {
       listing.getSpec().clientAuthentication.method = AppListingSpec.ClientAuthenticationMethod.ServiceAccountToken;
       listing.getSpec().clientAuthentication.serviceAccountName = "connector";
       admin.resource(listing).create();
-      Operator controller = replica("sa-controller", new Deadlines());
+      Operator controller = replica("sa-controller");
       TokenServer tokens = TokenServer.start(tokenClient, TokenSettings.embedded(RELEASE_NAMESPACE),
           Clock.systemUTC());
       try {

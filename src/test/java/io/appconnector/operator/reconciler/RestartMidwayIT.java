@@ -1,12 +1,12 @@
 package io.appconnector.operator.reconciler;
 
+import io.appconnector.operator.support.Operators;
 import static io.appconnector.operator.Fixtures.activation;
 import static io.appconnector.operator.Fixtures.vendorListing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.appconnector.operator.AppConnectorOperator;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.config.OperatorSettings;
@@ -34,7 +34,7 @@ class RestartMidwayIT {
 
 
   static Operator start(KubernetesClient client) {
-    Operator operator = AppConnectorOperator.create(client, new OperatorSettings(
+    Operator operator = Operators.create(client, new OperatorSettings(
         "https://tokens.example.test/oauth2/token", Set.of(), "default", false, "restart-test"), Clock.systemUTC());
     operator.start();
     return operator;

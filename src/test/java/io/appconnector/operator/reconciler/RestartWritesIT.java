@@ -1,5 +1,6 @@
 package io.appconnector.operator.reconciler;
 
+import io.appconnector.operator.dependent.VendorNotifications;
 import static io.appconnector.operator.Fixtures.activation;
 import static io.appconnector.operator.Fixtures.vendorListing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,7 +64,8 @@ class RestartWritesIT {
     MeterRegistry registry = new SimpleMeterRegistry();
     Operator operator = AppConnectorOperator.create(client, new OperatorSettings(
         "https://tokens.example.test/oauth2/token", Set.of(), "default", false, "restart-writes"),
-        Clock.systemUTC(), new Deadlines(), new ProductMetrics(registry, Clock.systemUTC()));
+        Clock.systemUTC(), new ProductMetrics(registry, Clock.systemUTC()),
+        VendorNotifications.Settings.DEFAULT);
     operator.start();
     return new Started(operator, client, registry);
   }

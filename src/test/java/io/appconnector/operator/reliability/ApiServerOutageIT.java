@@ -1,5 +1,6 @@
 package io.appconnector.operator.reliability;
 
+import io.appconnector.operator.support.Operators;
 import static io.appconnector.operator.Fixtures.activation;
 import static io.appconnector.operator.Fixtures.vendorListing;
 import static io.appconnector.operator.Fixtures.withLifetime;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.appconnector.operator.AppConnectorOperator;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
 import io.appconnector.operator.config.OperatorSettings;
@@ -57,7 +57,7 @@ class ApiServerOutageIT {
     }
     client.resource(withLifetime(vendorListing("out-short", "out-vendor", "invoices.read"), "15s")).create();
     client.resource(vendorListing("out-ledger", "out-vendor", "invoices.read")).create();
-    Operator operator = AppConnectorOperator.create(client, new OperatorSettings("https://tokens.example.test/oauth2/token",
+    Operator operator = Operators.create(client, new OperatorSettings("https://tokens.example.test/oauth2/token",
         Set.of(), "default", false, "outage-test"), Clock.systemUTC());
     operator.start();
     try {

@@ -12,13 +12,15 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 class GuessingLimitsTest {
   static final GuessingLimits.Limits LIMITS = new GuessingLimits.Limits(10, 30, Duration.ofMinutes(1));
   final SteppedClock clock = new SteppedClock();
   final Set<String> known = Set.of("known-a", "known-b");
-  final GuessingLimits limits = new GuessingLimits(LIMITS, known::contains, clock);
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final GuessingLimits limits = new GuessingLimits(LIMITS, known::contains, clock, registry);
   final InetAddress attacker = address(10, 0, 0, 1);
 
   /** Guesses as fast as allowed for {@code duration}, in steps of a second; returns how many were checked. */
@@ -74,8 +76,10 @@ class GuessingLimitsTest {
       limits.failed("sprayed-" + i, address(10, 4, i / 256 % 256, i % 256));
     }
     assertFalse(limits.check("known-a", address(10, 3, 0, 1)).allowed(), "still bounded after the spray");
-    assertTrue(limits.tracked() <= known.size() + 2 * GuessingLimits.SHARED_BUCKETS, "memory stays bounded: "
-        + limits.tracked());
+    assertTrue(buckets("client") <= known.size() + GuessingLimits.SHARED_BUCKETS, "memory stays bounded: "
+        + buckets("client") + " client buckets");
+    assertTrue(buckets("source") <= GuessingLimits.SHARED_BUCKETS, "memory stays bounded: "
+        + buckets("source") + " source buckets");
   }
 
   @Test
@@ -88,8 +92,16 @@ class GuessingLimitsTest {
     clock.advance(Duration.ofSeconds(6));
     assertTrue(limits.check("known-a", address(10, 9, 9, 9)).allowed(), "one refilled after 6 s");
     clock.advance(Duration.ofMinutes(2));
+    assertEquals(1, buckets("client"), "known-a's own bucket");
+    assertTrue(buckets("source") >= 1, "the sources' shared buckets");
     limits.forgetRefilled();
-    assertEquals(0, limits.tracked());
+    assertEquals(0, buckets("client"));
+    assertEquals(0, buckets("source"));
+  }
+
+  /** The buckets held of one kind, as the registry exports them. */
+  double buckets(String kind) {
+    return registry.get(GuessingLimits.BUCKETS_METRIC).tag("kind", kind).gauge().value();
   }
 
   static InetAddress address(int a, int b, int c, int d) {

@@ -52,7 +52,8 @@ class RefusalTimingMockServerTest extends TokenMockServerScenarios {
           java.util.Objects::nonNull);
       // Bounds far above the samples: what is measured is authentication, not the guessing bound.
       GuessingLimits unbounded = new GuessingLimits(new GuessingLimits.Limits(1_000_000, 1_000_000,
-          Duration.ofMinutes(1)), id -> directory.byClientId(id) != null, clock);
+          Duration.ofMinutes(1)), id -> directory.byClientId(id) != null, clock,
+          new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
       RefusalLog refusals = new RefusalLog(lines::add);
       List<String> outcomes = new ArrayList<>();
       TokenEndpoint endpoint = new TokenEndpoint(client, directory, () -> {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.appconnector.operator.AppConnectorOperator;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Credential;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
@@ -19,13 +18,13 @@ import io.appconnector.operator.dependent.DeliveredSecrets;
 import io.appconnector.operator.logic.ContentHash;
 import io.appconnector.operator.logic.DeliveredCredentials;
 import io.appconnector.operator.values.DeliveryNames;
-import io.appconnector.operator.reconciler.Deadlines;
 import io.appconnector.operator.values.Times;
 import io.appconnector.operator.support.Await;
+import io.appconnector.operator.support.Operators;
+import io.appconnector.operator.support.ReconcileLog;
 import io.appconnector.operator.support.RealApiServer;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,7 +41,7 @@ class SecretRotationIT extends TokenScenarios {
   @RegisterExtension
   static final RealApiServer.PerClass api = new RealApiServer.PerClass();
 
-  Deadlines deadlines;
+  ReconcileLog reconciles;
 
   @Override
   protected KubernetesClient client() {
@@ -51,9 +50,9 @@ class SecretRotationIT extends TokenScenarios {
 
   @Override
   void startOperator() {
-    deadlines = new Deadlines();
-    operator = AppConnectorOperator.create(client(), new OperatorSettings(server.settings().tokenEndpoint(), Set.of(),
-        operatorNs, false, "test"), clock, deadlines);
+    reconciles = new ReconcileLog(clock);
+    operator = Operators.create(client(), new OperatorSettings(server.settings().tokenEndpoint(), Set.of(),
+        operatorNs, false, "test"), clock, reconciles.install());
     operator.start();
   }
 
@@ -143,9 +142,10 @@ class SecretRotationIT extends TokenScenarios {
     stopOperator();
     clock.jumpTo(retiresAt.minus(Duration.ofMinutes(30)));
     startOperator();
-    Instant scheduled = Await.until("the restarted operator scheduled the retirement",
-        () -> deadlines.of(ResourceID.fromResource(a)), java.util.Optional::isPresent).orElseThrow();
-    assertEquals(retiresAt, scheduled, "the deadline comes from status, unchanged by the restart");
+    ReconcileLog.NextLook scheduled = Await.until("the restarted operator scheduled the retirement",
+        () -> reconciles.nextLook(a), java.util.Optional::isPresent).orElseThrow();
+    assertTrue(scheduled.justAfter(retiresAt), "the deadline comes from status, unchanged by the restart: "
+        + scheduled + " for " + retiresAt);
     Credential afterRestart = get(tenant, "ledger").getStatus().credential;
     assertEquals(during.verifier, afterRestart.verifier, "no second rotation");
     assertEquals(during.previousSecret.verifier, afterRestart.previousSecret.verifier);

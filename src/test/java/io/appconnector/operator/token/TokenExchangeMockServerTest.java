@@ -126,9 +126,9 @@ class TokenExchangeMockServerTest extends TokenMockServerScenarios {
     String firstUsedAt = get(tenant, "ledger").getStatus().credential.firstUsedAt;
     assertNotNull(firstUsedAt, "recorded before the token was returned");
     assertFalse(Times.parse(firstUsedAt).isBefore(before.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
-    assertEquals(1, server.firstUsesRecorded());
+    assertEquals(1, firstUsesRecorded());
     assertEquals(200, vendor.basic(usedSecret, null).status());
-    assertEquals(1, server.firstUsesRecorded(), "a second exchange writes nothing");
+    assertEquals(1, firstUsesRecorded(), "a second exchange writes nothing");
     assertEquals(firstUsedAt, get(tenant, "ledger").getStatus().credential.firstUsedAt);
 
     // Past the unused-credential deadline, as a restarted operator sees it.

@@ -1,6 +1,6 @@
 package io.appconnector.operator.token;
 
-import io.appconnector.operator.AppConnectorOperator;
+import io.appconnector.operator.support.Operators;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationSpec;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus.Phase;
@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -36,6 +39,8 @@ abstract class TokenScenarios {
 
   final TestClock clock = new TestClock();
   final List<TokenServer> servers = new ArrayList<>();
+  /** Where every replica's own metrics go, as if scraped from all of them and added up. */
+  final MeterRegistry meters = new SimpleMeterRegistry();
   TokenServer server;
   Operator operator;
   Vendor vendor;
@@ -73,15 +78,22 @@ abstract class TokenScenarios {
   }
 
   TokenServer startReplica(TokenSettings settings) {
-    TokenServer started = TokenServer.start(client(), settings, clock);
+    TokenServer started = TokenServer.start(client(), settings, clock, meters, outcome -> {
+    }, UsageLedger.DEFAULT_INTERVAL, listing -> {
+    });
     servers.add(started);
     return started;
+  }
+
+  /** First uses the replicas recorded ({@code appconnector.credentials.first.uses}, every listing). */
+  double firstUsesRecorded() {
+    return meters.find(TokenEndpoint.FIRST_USES_METRIC).counters().stream().mapToDouble(Counter::count).sum();
   }
 
   void startOperator() {
     OperatorSettings settings = new OperatorSettings(server.settings().tokenEndpoint(), Set.of(), operatorNs, false,
         "test");
-    operator = AppConnectorOperator.create(client(), settings, clock);
+    operator = Operators.create(client(), settings, clock);
     operator.start();
   }
 

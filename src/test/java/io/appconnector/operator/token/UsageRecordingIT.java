@@ -42,7 +42,8 @@ class UsageRecordingIT extends TokenScenarios {
   }
 
   TokenServer replica(ConcurrentHashMap<String, AtomicInteger> perListing) {
-    TokenServer started = TokenServer.start(client(), TokenSettings.embedded(operatorNs), clock, outcome -> {
+    TokenServer started = TokenServer.start(client(), TokenSettings.embedded(operatorNs), clock,
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), outcome -> {
     }, INTERVAL, listing -> perListing.computeIfAbsent(listing, k -> new AtomicInteger()).incrementAndGet());
     servers.add(started);
     return started;

@@ -18,7 +18,6 @@ import io.appconnector.operator.dependent.WebhookSignature;
 import io.appconnector.operator.logic.DeliveredCredentials;
 import io.appconnector.operator.logic.IdleExpiry;
 import io.appconnector.operator.observability.ProductMetrics;
-import io.appconnector.operator.reconciler.Deadlines;
 import io.appconnector.operator.support.Await;
 import io.appconnector.operator.support.RealApiServer;
 import io.appconnector.operator.support.Resources;
@@ -64,7 +63,7 @@ class VendorWebhookIT extends TokenScenarios {
   @Override
   void startOperator() {
     operator = AppConnectorOperator.create(client(), new OperatorSettings(server.settings().tokenEndpoint(), Set.of(),
-        operatorNs, false, "test"), clock, new Deadlines(), new ProductMetrics(registry, clock),
+        operatorNs, false, "test"), clock, new ProductMetrics(registry, clock),
         new VendorNotifications.Settings(100, Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofMinutes(2),
             Duration.ofSeconds(2)));
     operator.start();
