@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 @EnableKubernetesMockClient(crud = true)
 class DeadlinesFirstMockServerTest {
-  static final int NEW_ACTIVATIONS = 8;
+  static final int NEW_ACTIVATIONS = 5;
   static KubernetesClient client;
 
   final TestClock clock = new TestClock();
