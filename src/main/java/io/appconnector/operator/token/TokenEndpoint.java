@@ -101,12 +101,12 @@ public class TokenEndpoint {
       return HttpReplies.error(e);
     } catch (KubernetesClientException | RetryLater e) {
       log.warn("a token exchange could not finish: {}", e.getMessage());
-      outcomes.accept("temporarily_unavailable");
+      outcomes.accept(OAuthError.TEMPORARILY_UNAVAILABLE);
       return HttpReplies.error(OAuthError.temporarilyUnavailable());
     } catch (RuntimeException e) {
       // Only the type: nothing of the request (which holds a secret) reaches the log.
       log.error("a token exchange failed unexpectedly: {}", e.getClass().getName());
-      outcomes.accept("server_error");
+      outcomes.accept(OAuthError.SERVER_ERROR);
       return HttpReplies.error(OAuthError.serverError());
     }
   }
