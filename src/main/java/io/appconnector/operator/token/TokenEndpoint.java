@@ -21,7 +21,6 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,25 +48,10 @@ public class TokenEndpoint {
   private final UsageLedger usage;
   private final ClientAuthenticators authenticators;
 
-  public TokenEndpoint(KubernetesClient client, ClientDirectory directory, Supplier<SigningKeys> keys,
-      AccessTokens tokens, GuessingLimits guessing, RefusalLog refusals, Clock clock, Duration defaultTokenLifetime,
-      Consumer<String> outcomes) {
-    this(client, directory, keys, tokens, guessing, refusals, clock, defaultTokenLifetime, outcomes,
-        new ClientAuthenticators());
-  }
-
-  /** {@code authenticators}: the client-assertion methods accepted besides client secrets. */
-  public TokenEndpoint(KubernetesClient client, ClientDirectory directory, Supplier<SigningKeys> keys,
-      AccessTokens tokens, GuessingLimits guessing, RefusalLog refusals, Clock clock, Duration defaultTokenLifetime,
-      Consumer<String> outcomes, ClientAuthenticators authenticators) {
-    this(client, directory, keys, tokens, guessing, refusals, clock, defaultTokenLifetime, outcomes, authenticators,
-        new UsageLedger(client, UsageLedger.DEFAULT_INTERVAL, listing -> {
-        }), new SimpleMeterRegistry());
-  }
-
   /**
-   * As above, noting every exchange in {@code usage} (use count, last use, exchanges per listing) and
-   * counting the first uses it records in {@code registry} ({@value #FIRST_USES_METRIC}, by listing).
+   * {@code authenticators}: the client-assertion methods accepted besides client secrets; every
+   * exchange is noted in {@code usage} (use count, last use, exchanges per listing), and the first uses
+   * it records are counted in {@code registry} ({@value #FIRST_USES_METRIC}, by listing).
    */
   public TokenEndpoint(KubernetesClient client, ClientDirectory directory, Supplier<SigningKeys> keys,
       AccessTokens tokens, GuessingLimits guessing, RefusalLog refusals, Clock clock, Duration defaultTokenLifetime,
@@ -117,12 +101,12 @@ public class TokenEndpoint {
       return HttpReplies.error(e);
     } catch (KubernetesClientException | RetryLater e) {
       log.warn("a token exchange could not finish: {}", e.getMessage());
-      outcomes.accept("temporarily_unavailable");
+      outcomes.accept(OAuthError.TEMPORARILY_UNAVAILABLE);
       return HttpReplies.error(OAuthError.temporarilyUnavailable());
     } catch (RuntimeException e) {
       // Only the type: nothing of the request (which holds a secret) reaches the log.
       log.error("a token exchange failed unexpectedly: {}", e.getClass().getName());
-      outcomes.accept("server_error");
+      outcomes.accept(OAuthError.SERVER_ERROR);
       return HttpReplies.error(OAuthError.serverError());
     }
   }

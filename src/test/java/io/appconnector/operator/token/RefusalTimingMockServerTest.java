@@ -44,7 +44,7 @@ class RefusalTimingMockServerTest extends TokenMockServerScenarios {
     String wrongSecret = scramble(known.clientSecret());
 
     List<String> lines = new ArrayList<>();
-    ClientDirectory directory = new ClientDirectory(client, Set.of());
+    ClientDirectory directory = new ClientDirectory(client(), Set.of());
     directory.start();
     try {
       // This directory's cache fills on its own; a known client it has not seen yet would read as unknown.
@@ -56,10 +56,11 @@ class RefusalTimingMockServerTest extends TokenMockServerScenarios {
           new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
       RefusalLog refusals = new RefusalLog(lines::add);
       List<String> outcomes = new ArrayList<>();
-      TokenEndpoint endpoint = new TokenEndpoint(client, directory, () -> {
+      TokenEndpoint endpoint = new TokenEndpoint(client(), directory, () -> {
         throw new AssertionError("no token is signed for a refused request");
       }, new AccessTokens("http://127.0.0.1", "api"), unbounded, refusals, clock, Duration.ofHours(1),
-          outcomes::add);
+          outcomes::add, new ClientAuthenticators(), new UsageLedger(client(), UsageLedger.DEFAULT_INTERVAL, listing -> {
+          }), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
       HttpCall knownWrong = call(known.clientId(), wrongSecret);
       HttpCall unknown = call(unknownId, wrongSecret);
 

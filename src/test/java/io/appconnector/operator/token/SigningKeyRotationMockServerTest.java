@@ -66,7 +66,7 @@ class SigningKeyRotationMockServerTest extends TokenMockServerScenarios {
 
   @Test
   void theKeysLiveInOneOperatorManagedSecretThatARestartReads() {
-    Secret stored = client.secrets().inNamespace(operatorNs).withName(server.settings().signingKeySecret()).get();
+    Secret stored = client().secrets().inNamespace(operatorNs).withName(server.settings().signingKeySecret()).get();
     assertEquals("appconnector-operator", stored.getMetadata().getLabels().get("app.kubernetes.io/managed-by"));
     String kid = server.keys().current().current().getKeyID();
     server.close();

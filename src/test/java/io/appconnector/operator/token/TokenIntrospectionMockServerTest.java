@@ -26,7 +26,7 @@ class TokenIntrospectionMockServerTest extends TokenMockServerScenarios {
 
   @Test
   void aLiveTokenIsActiveWithItsClaimsAndStopsBeingActiveWhenItsCredentialIsSuspended() {
-    client.resource(new SecretBuilder().withNewMetadata().withNamespace(operatorNs)
+    client().resource(new SecretBuilder().withNewMetadata().withNamespace(operatorNs)
         .withName(server.settings().introspectionSecret()).endMetadata()
         .addToData("orders-api", Base64.getEncoder().encodeToString(PASSWORD.getBytes(StandardCharsets.UTF_8)))
         .build()).create();

@@ -79,7 +79,7 @@ class TokenRefusalsMockServerTest extends TokenMockServerScenarios {
     assertEquals(200, awaitServed(kept).status());
 
     stopOperator();
-    client.resources(Activation.class).inNamespace(tenant).withName("ledger").delete();
+    client().resources(Activation.class).inNamespace(tenant).withName("ledger").delete();
     assertNotNull(Await.until("held by the finalizer", () -> get(tenant, "ledger").getMetadata().getDeletionTimestamp(),
         t -> t != null));
     assertRefused(awaitRefusal(kept));
@@ -123,7 +123,7 @@ class TokenRefusalsMockServerTest extends TokenMockServerScenarios {
   }
 
   private void setLifecycle(AppListing listing, AppListingSpec.Lifecycle lifecycle) {
-    io.appconnector.operator.support.Resources.editListing(client, listing.getMetadata().getName(), x -> {
+    io.appconnector.operator.support.Resources.editListing(client(), listing.getMetadata().getName(), x -> {
       x.getSpec().lifecycle = lifecycle;
       return x;
     });

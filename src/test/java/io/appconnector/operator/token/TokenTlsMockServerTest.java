@@ -57,7 +57,7 @@ public class TokenTlsMockServerTest extends TokenMockServerScenarios {
     Vendor.Mounted c = mounted(create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read")));
     awaitPhase(tenant, "ledger", Phase.Active);
     Issued first = selfSigned("first");
-    client.resource(tlsSecret(first)).create();
+    client().resource(tlsSecret(first)).create();
 
     TokenServer https = startReplica(TokenSettings.embedded(operatorNs).withTls("token-tls"));
     assertTrue(https.settings().tokenEndpoint().startsWith("https://127.0.0.1:"), https.settings().tokenEndpoint());
@@ -73,7 +73,7 @@ public class TokenTlsMockServerTest extends TokenMockServerScenarios {
         HttpResponse.BodyHandlers.ofString()), "no plain HTTP on the TLS port");
 
     Issued renewed = selfSigned("renewed");
-    client.resource(tlsSecret(renewed)).update();
+    client().resource(tlsSecret(renewed)).update();
     Await.until("the renewed certificate served", () -> served(https.port()),
         served -> served.equals(renewed.certificate()));
   }

@@ -50,14 +50,14 @@ class TrustedOnlyTokenMockServerTest extends TokenMockServerScenarios {
 
     TokenRefusalsMockServerTest.assertRefused(vendor.basic(credentials, null));
 
-    client.resource(network(otherTenant, "everything", List.of("127.0.0.0/8", "::/0"), null)).create();
-    client.resource(network(tenant, "offices", List.of("192.0.2.0/24", "2001:db8::/32"), null)).create();
+    client().resource(network(otherTenant, "everything", List.of("127.0.0.0/8", "::/0"), null)).create();
+    client().resource(network(tenant, "offices", List.of("192.0.2.0/24", "2001:db8::/32"), null)).create();
     TokenRefusalsMockServerTest.assertRefused(vendor.basic(credentials, null));
 
-    client.resource(network(tenant, "loopback", List.of("127.0.0.0/8"), null)).create();
+    client().resource(network(tenant, "loopback", List.of("127.0.0.0/8"), null)).create();
     Await.until("served from a trusted network", () -> vendor.basic(credentials, null), r -> r.status() == 200);
 
-    client.resources(TrustedNetwork.class).inNamespace(tenant).withName("loopback").edit(n -> {
+    client().resources(TrustedNetwork.class).inNamespace(tenant).withName("loopback").edit(n -> {
       n.getSpec().exceptions = List.of("127.0.0.1/32");
       return n;
     });
@@ -74,7 +74,7 @@ class TrustedOnlyTokenMockServerTest extends TokenMockServerScenarios {
     fenced.getSpec().networkSecurity = NetworkSecurity.TrustedOnly;
     Vendor.Mounted credentials = mounted(create(fenced));
     awaitPhase(tenant, "ledger", Phase.Active);
-    client.resource(network(tenant, "offices", List.of("192.0.2.0/24"), null)).create();
+    client().resource(network(tenant, "offices", List.of("192.0.2.0/24"), null)).create();
     Map<String, String> basic = Map.of("Authorization", Vendor.basicHeader(credentials.clientId(),
         credentials.clientSecret()));
     String form = "grant_type=client_credentials";
