@@ -86,13 +86,18 @@ class SecretRotationIT extends TokenScenarios {
         .filter(e -> a.getMetadata().getName().equals(e.getRegarding().getName())).map(e -> e.getReason()).toList();
   }
 
+  /** An Active activation of a listing whose rotation grace is an hour. */
+  Activation activeOnRotatingListing() {
+    AppListing l = rotatingListing("1h");
+    return awaitPhase(tenant, create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read"))
+        .getMetadata().getName(), Phase.Active);
+  }
+
   @Test
   void duringTheOverlapBothSecretsExchangeAndTheNewOnesFirstUseRetiresTheOldOne() {
-    AppListing l = rotatingListing("1h");
-    Activation a = awaitPhase(tenant, create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read"))
-        .getMetadata().getName(), Phase.Active);
+    Activation a = activeOnRotatingListing();
     Vendor.Mounted old = mounted(a);
-    assertEquals(200, vendor.basic(old, null).status());
+    assertEquals(200, awaitServed(old).status());
     String hashBefore = client().secrets().inNamespace(vendorNs).withName(DeliveryNames.secretName(a)).get()
         .getMetadata().getAnnotations().get(ContentHash.ANNOTATION);
 
@@ -127,11 +132,9 @@ class SecretRotationIT extends TokenScenarios {
 
   @Test
   void theGraceDeadlineRetiresTheOldSecretAndARestartInTheMiddleChangesNothing() {
-    AppListing l = rotatingListing("1h");
-    Activation a = awaitPhase(tenant, create(activation(tenant, "ledger", l.getMetadata().getName(), "invoices.read"))
-        .getMetadata().getName(), Phase.Active);
+    Activation a = activeOnRotatingListing();
     Vendor.Mounted old = mounted(a);
-    assertEquals(200, vendor.basic(old, null).status());
+    assertEquals(200, awaitServed(old).status());
     DeliveredCredentials rotated = rotate(a, old.clientSecret());
     Credential during = Await.until("the rotation recorded", () -> get(tenant, "ledger").getStatus().credential,
         c -> c.previousSecret != null);
