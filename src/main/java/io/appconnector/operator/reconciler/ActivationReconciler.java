@@ -3,6 +3,7 @@ package io.appconnector.operator.reconciler;
 import io.appconnector.operator.api.v1alpha1.Activation;
 import io.appconnector.operator.api.v1alpha1.ActivationStatus;
 import io.appconnector.operator.api.v1alpha1.AppListing;
+import io.appconnector.operator.api.v1alpha1.AppListingSpec;
 import io.appconnector.operator.dependent.EventRecorder;
 import io.appconnector.operator.dependent.OwnWrites;
 import io.appconnector.operator.dependent.PlanExecutor;
@@ -57,6 +58,8 @@ public class ActivationReconciler implements Reconciler<Activation> {
 
   private static final Logger log = LoggerFactory.getLogger(ActivationReconciler.class);
 
+  private final java.util.Map<String, java.util.concurrent.locks.Lock> singleTenantLocks =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final Clock clock;
   private final PlanExecutor executor;
   private final EventRecorder events;
@@ -127,9 +130,35 @@ public class ActivationReconciler implements Reconciler<Activation> {
           .handleRecentResourceUpdate(ResourceID.fromResource(activation), withFinalizer, activation);
       activation = withFinalizer;
     }
+    AppListing held = sources.listing(activation);
+    if (held == null || held.getSpec().installation != AppListingSpec.Installation.SingleTenant) {
+      return decideAndWrite(activation, context);
+    }
+    // Activations of one SingleTenant listing decide one at a time, and one about to be issued
+    // decides again on a fresh list of its peers: two tenants racing never both hold the listing.
+    java.util.concurrent.locks.Lock lock = singleTenantLocks.computeIfAbsent(held.getMetadata().getName(),
+        k -> new java.util.concurrent.locks.ReentrantLock());
+    lock.lock();
+    try {
+      return decideAndWrite(activation, context);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private UpdateControl<Activation> decideAndWrite(Activation activation, Context<Activation> context) {
     Instant now = clock.instant();
     AppListing listing = sources.listing(activation);
     Collection<Activation> peers = sources.peers(context, activation);
+    if (listing != null && listing.getSpec().installation == AppListingSpec.Installation.SingleTenant) {
+      ActivationPlan cached = plan(activation, listing, peers, sources.vendorSecret(activation),
+          sources.delivered(activation, listing), sources.namespace(activation), now);
+      if (cached.action() == CredentialAction.ISSUE_NEW_CLIENT || cached.action() == CredentialAction.ISSUE_SAME_CLIENT) {
+        String name = listing.getMetadata().getName();
+        peers = context.getClient().resources(Activation.class).inAnyNamespace().list().getItems().stream()
+            .filter(a -> name.equals(a.getSpec().listing)).toList();
+      }
+    }
     VendorSecret vendorSecret = sources.vendorSecret(activation);
     DeliveredCredentials delivered = sources.delivered(activation, listing);
     Namespace tenant = sources.namespace(activation);
